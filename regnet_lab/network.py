@@ -3,9 +3,9 @@
 The network is the paper's AnyNet (Section 3.1, Fig. 3): stem, a body of stages of X (or Y)
 blocks, head. Weights are initialised as in the paper's code (pycls): convolutions from a normal
 distribution with std ``sqrt(2 / fan_out)`` where ``fan_out = k * k * out_channels``; BN scale 1
-and shift 0, except the last BN of each residual branch, whose scale starts at 0 (the RegNet
-configurations turn this on) so every block starts as the identity; the FC layer from a normal
-distribution with std 0.01 and zero bias.
+and shift 0; the FC layer from a normal distribution with std 0.01 and zero bias. The paper's
+code can optionally start the last BN scale of each residual branch at 0, so that every block
+starts as the identity (off in its RegNet configurations; ``zero_init_final_bn=True`` here).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class AnyNet(nn.Module):
         return self.head(self.stages(self.stem(x)))
 
 
-def init_weights(module: nn.Module, zero_init_final_bn: bool = True) -> None:
+def init_weights(module: nn.Module, zero_init_final_bn: bool = False) -> None:
     """Initialise one module as the paper's code does (apply with ``model.apply``)."""
     if isinstance(module, nn.Conv2d):
         fan_out = module.kernel_size[0] * module.kernel_size[1] * module.out_channels
@@ -60,14 +60,14 @@ def init_weights(module: nn.Module, zero_init_final_bn: bool = True) -> None:
         nn.init.zeros_(module.bias)
 
 
-def build(description: Description, *, zero_init_final_bn: bool = True, **overrides: Any) -> AnyNet:
+def build(description: Description, *, zero_init_final_bn: bool = False, **overrides: Any) -> AnyNet:
     """Build the PyTorch network for a description.
 
     Args:
         description: an :class:`~regnet_lab.configs.AnyNetConfig`, a
             :class:`~regnet_lab.configs.RegNetConfig`, or a zoo name such as ``"RegNetY-400MF"``.
-        zero_init_final_bn: start each residual branch's last BN scale at 0 (pycls's RegNet
-            setting); ``False`` initialises every BN scale to 1.
+        zero_init_final_bn: start each residual branch's last BN scale at 0 (an option of the
+            paper's code, off by default there and here).
         **overrides: fields to replace first, e.g. ``in_channels=1, num_classes=10,
             stem_stride=1`` for Fashion-MNIST.
 
