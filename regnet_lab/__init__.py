@@ -16,19 +16,38 @@ from .network import AnyNet, build
 from .complexity import Complexity, Summary, complexity, summary
 
 # --- torchvision interop ---
+from .interop import (PaperComparison, compare_with_paper, from_torchvision, torchvision_builder_names,
+                      torchvision_config, torchvision_differences)
 
 # --- design spaces, analysis ---
+from .design_spaces import (REGIMES, DesignSpace, Regime, SampleReport, design_space, design_space_names,
+                            find_regnet_parameters, regime, regime_names)
+from .analysis import (Comparison, GoodRange, WidthFit, bootstrap_good_range, compare_populations, edf,
+                       fit_quantized_linear, good_range_frame, results_frame)
+from .plotting import (STYLE, plot_edfs, plot_error_vs_param, plot_quantized_rule, plot_widths,
+                       use_style)
 
 # --- data, budgets, training ---
 
 # --- sweeps ---
+from .sweep import load_sweep, plan_sweep, read_results, run_sweep
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "load_sweep", "plan_sweep", "run_sweep", "read_results",
     "QuantizedWidths", "quantize_widths", "make_compatible",
     "AnyNetConfig", "RegNetConfig", "as_anynet", "config_from_dict",
     "zoo_names", "zoo_config",
     "AnyNet", "build",
     "Complexity", "complexity", "Summary", "summary",
+    # torchvision interop
+    "from_torchvision", "torchvision_config", "torchvision_builder_names", "compare_with_paper",
+    "torchvision_differences", "PaperComparison",
+    # design spaces, analysis
+    "design_space", "design_space_names", "DesignSpace", "SampleReport", "Regime", "REGIMES",
+    "regime", "regime_names", "find_regnet_parameters",
+    "edf", "bootstrap_good_range", "GoodRange", "compare_populations", "Comparison",
+    "fit_quantized_linear", "WidthFit", "results_frame", "good_range_frame",
+    "STYLE", "use_style", "plot_edfs", "plot_error_vs_param", "plot_widths", "plot_quantized_rule",
 ]

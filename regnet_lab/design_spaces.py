@@ -1,0 +1,1170 @@
+"""The design spaces of the paper: AnyNetX_A ... AnyNetX_E, RegNet and the refined RegNetX.
+
+Section 3 of Radosavovic et al., "Designing Network Design Spaces" (CVPR 2020) starts from
+AnyNetX_A, a design space of 4-stage networks of X blocks with free per-stage depth ``d_i``, width
+``w_i``, bottleneck ratio ``b_i`` and group width ``g_i``, and narrows it down step by step
+(Table 1 of the paper):
+
+=========  ===============================================  ==================
+space      restriction added                                 size (paper)
+=========  ===============================================  ==================
+AnyNetX_A  ``d_i <= 16``, ``w_i <= 1024`` (multiple of 8),    (16*128*3*6)^4
+           ``b_i in {1,2,4}``, ``g_i in {1,2,4,8,16,32}``     ~ 1.8e18
+AnyNetX_B  one shared ``b``                                   ~ 6.8e16
+AnyNetX_C  one shared ``g``                                   ~ 3.2e14
+AnyNetX_D  ``w_{i+1} >= w_i``                                 ~ 1.3e13
+AnyNetX_E  ``d_{i+1} >= d_i``                                 ~ 5.5e11
+RegNet     widths from the quantized linear rule (eqs. 2-4),  ~ 3.0e8
+           six parameters ``d, w0, wa, wm, b, g``
+=========  ===============================================  ==================
+
+plus ``RegNetX``, the RegNet space refined by the analysis of Section 3.3 (``b = 1``, ``wm >= 2``
+and a middle range of depths, ``12 <= d <= 28`` at 224px as quoted by timm's documentation of
+RegNetX). Each space here is a :class:`DesignSpace` with
+
+* :meth:`DesignSpace.sample`: ``n`` descriptions drawn from the space, reproducibly, optionally
+  only inside a flops band (the paper compares spaces at matched compute, Section 3.1);
+* :meth:`DesignSpace.size`: the exact number of configurations as a Python ``int``, next to
+  :meth:`DesignSpace.paper_size` (the figure of Table 1) and :meth:`DesignSpace.size_explanation`;
+* :meth:`DesignSpace.contains`: the membership test.
+
+Regimes
+-------
+A :class:`Regime` fixes everything around the body: input resolution and channels, classes, the
+stem, the bounds of the space and a default flops band. ``"paper"`` is the paper's ImageNet setting
+(224px, stride-2 stem of 32 channels, ``d_i <= 16``, ``w_i <= 1024``, RegNet ``d < 64``,
+``w0, wa < 256``). ``"fashion-mnist"`` (28x28x1) and ``"cifar-10"`` (32x32x3) are the small-image
+regimes the book really trains: stride-1 stem of 16 channels and every bound divided by 4
+(``d_i <= 4``, ``w_i <= 256``, RegNet ``d <= 16``, ``w0 <= 64``, ``wa <= 64``), so sampled models
+train in seconds to a minute on two CPU cores. See :data:`REGIMES`.
+
+Distributions (how a sample is drawn)
+-------------------------------------
+The seeds (blog posts on the paper) describe the paper's sampling as *log-uniform*; pycls's sweep
+code (``pycls/sweep/samplers.py``, ``regnet_sampler``) samples depth uniformly and ``w0``, ``wa``,
+``wm`` and the group width log-uniformly on grids of step 8, 0.1, 0.001 and 8. Here:
+
+* AnyNetX: every ``d_i`` log-uniform on ``1..max_depth``, every ``w_i`` log-uniform on the
+  multiples of 8 in ``8..max_width``, ``b`` and ``g`` uniform on ``{1, 2, 4}`` and
+  ``{1, 2, 4, 8, 16, 32}`` (which is log-uniform on those powers of two). "Log-uniform on a finite
+  set" is the discrete reciprocal distribution, ``P(v) ~ 1/v``.
+* RegNet / RegNetX: ``d`` uniform on its integer range (as pycls), ``w0`` log-uniform on the
+  multiples of 8, ``wa`` log-uniform on the 0.1 grid, ``wm`` log-uniform on the 0.001 grid (pycls's
+  steps), ``b`` and ``g`` uniform on the same sets as AnyNetX_E.
+
+The widths of AnyNetX_D and E, and the depths of E, are drawn directly as non-decreasing
+sequences, with exactly the distribution of four i.i.d. draws conditioned on being in order
+(sequential sampling from suffix sums, no rejection). A raw draw is then expanded and made
+*compatible* (:func:`~regnet_lab.quantization.make_compatible` moves widths and clamps group
+widths) and is **kept only if the resulting network obeys every rule of the space** (bounds,
+shared ``b``/``g``, order, four stages) and, if a band is given, has its flops in the band;
+otherwise it is redrawn.
+So the samples follow the distribution above *conditioned on the rules* (and on the band).
+
+Reproducibility: parameters are drawn with ``numpy.random.default_rng(seed)`` only (PCG64, whose
+streams are platform independent) through cumulative distributions built with IEEE basic
+arithmetic (no ``log``, so bit-identical everywhere); proposals come in batches of a fixed
+schedule and the ``k``-th accepted proposal is the ``k``-th sample. So the same seed gives the
+same samples on any machine, and ``sample(10, seed=s)`` is the first ten of
+``sample(500, seed=s)``. (The RegNet expansion itself uses ``log``, as the paper's code does; a
+platform whose ``log`` differed in the last bit could only disagree on a parameter tuple lying
+exactly on a rounding boundary.)
+
+Speed: proposals are generated, made compatible, checked and counted (flops, the same integer
+formula as :func:`~regnet_lab.complexity.complexity`, which the tests compare) as numpy arrays, a
+whole batch at a time; only accepted models become description objects, and each of those is
+checked again with the scalar code (the dataclasses' validation, the space's rules, and for RegNet
+that its own expansion gives the stages whose flops were counted), so the vectorised shortcuts
+cannot let a wrong model through.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from numbers import Integral, Real
+from types import MappingProxyType
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from .complexity import complexity
+from .configs import AnyNetConfig, RegNetConfig
+from .quantization import make_compatible
+
+__all__ = [
+    "Regime",
+    "REGIMES",
+    "regime",
+    "regime_names",
+    "DesignSpace",
+    "AnyNetXSpace",
+    "RegNetSpace",
+    "SampleReport",
+    "design_space",
+    "design_space_names",
+    "find_regnet_parameters",
+    "BOTTLENECK_RATIOS",
+    "GROUP_WIDTHS",
+]
+
+#: Bottleneck ratios ``b`` of AnyNetX_A (and of every later space).
+BOTTLENECK_RATIOS: tuple[int, ...] = (1, 2, 4)
+#: Group widths ``g`` of AnyNetX_A (and of every later space, RegNet included).
+GROUP_WIDTHS: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
+#: Every stage width is a multiple of this (``w_i`` divisible by 8; RegNet's ``q = 8``).
+WIDTH_QUANTUM = 8
+#: Number of stages of every network of these spaces.
+NUM_STAGES = 4
+# Grids of the RegNet sampler (pycls's steps): w0 in multiples of 8, wa in tenths, wm in thousandths.
+_WA_SCALE = 10
+_WM_SCALE = 1000
+
+Band = tuple[int, int]
+Description = Union[AnyNetConfig, RegNetConfig]
+
+
+# ================================================================================== regimes
+
+
+@dataclass(frozen=True)
+class Regime:
+    """Input, stem, head, bounds and default flops band of a family of design spaces.
+
+    The paper's bounds (Section 3.1/3.3) are for 224px ImageNet with a stride-2 stem. The
+    small-image regimes (28px Fashion-MNIST, 32px CIFAR-10) scale them down as follows:
+
+    * a stride-1 stem of 16 channels (the pilot runs' choice; a stride-2 stem would leave 1x1
+      maps in the last stage), so the stages see 28 -> 14 -> 7 -> 4 -> 2 pixels instead of
+      112 -> 56 -> 28 -> 14 -> 7: about 16x fewer positions per layer;
+    * every *size* bound divided by 4: stage depth ``d_i <= 4`` (16), stage width ``w_i <= 256``
+      (1024), RegNet ``d <= 16`` (63), ``w0 <= 64`` and ``wa <= 64`` (256); RegNetX's depth range
+      ``12..28`` becomes ``4..8`` (a quarter of it, ``3..7``, raised to 4 because four stages
+      need four blocks). Conv flops grow with width squared times depth, so a model costs
+      another ~10-60x less;
+    * every *shape* rule kept: four stride-2 stages, the ``b`` and ``g`` sets,
+      ``1.5 <= wm <= 3`` (RegNetX ``2 <= wm <= 3``), widths in multiples of 8.
+
+    Measured on 2000 unconstrained samples per space (``benchmarks/README.md``), AnyNetX_A's
+    median is 561 MF at 224px and 3.2 MF at 28px; the default bands sit near those medians
+    (360-400 MF, the paper's "about 400MF", an assumption; 2-6 MF at 28px; 2.5-8 MF at 32px, the
+    same networks at 1.3x the pixels) and hold 1.5-3% (paper) and 12-46% (small regimes) of every
+    space's unconstrained samples. Models in the small bands train at a few hundred images per
+    second on one CPU core (measured 240-380 images/s, batch 128, forward + backward), i.e. a
+    12,000-image epoch in well under a minute.
+
+    Attributes:
+        name: ``"paper"``, ``"fashion-mnist"`` or ``"cifar-10"``.
+        resolution: input side in pixels (flops are counted at this size).
+        in_channels, num_classes, stem_width, stem_stride: copied into every sample.
+        max_depth: AnyNetX bound on every stage depth ``d_i`` (``1 <= d_i <= max_depth``).
+        max_width: AnyNetX bound on every stage width (``8 <= w_i <= max_width``, multiples of 8).
+        regnet_depth: inclusive range of RegNet's ``d`` (the paper: ``d < 64``).
+        regnet_w0: inclusive range of ``w0`` (multiples of 8; the paper: ``w0 < 256``).
+        regnet_wa: inclusive range of ``wa`` on the 0.1 grid (the paper: ``wa < 256``).
+        regnet_wm: inclusive range of ``wm`` (the paper: ``1.5 <= wm <= 3``).
+        regnetx_depth: the refined RegNetX's depth range (the paper: ``12 <= d <= 28``).
+        regnetx_wm: the refined RegNetX's ``wm`` range (``wm >= 2``).
+        flops_band: default band ``(low, high)`` in multiply-adds for ``sample(flops="default")``.
+        note: where the numbers come from.
+    """
+
+    name: str
+    resolution: int
+    in_channels: int
+    num_classes: int
+    stem_width: int
+    stem_stride: int
+    max_depth: int
+    max_width: int
+    regnet_depth: tuple[int, int]
+    regnet_w0: tuple[int, int]
+    regnet_wa: tuple[float, float]
+    regnet_wm: tuple[float, float]
+    regnetx_depth: tuple[int, int]
+    regnetx_wm: tuple[float, float]
+    flops_band: tuple[int, int]
+    note: str = ""
+
+    def overrides(self) -> dict[str, int]:
+        """The description fields this regime fixes (stem, input channels, classes)."""
+        return {"stem_width": self.stem_width, "stem_stride": self.stem_stride,
+                "in_channels": self.in_channels, "num_classes": self.num_classes}
+
+    def stage_resolutions(self) -> tuple[int, ...]:
+        """Output side of the stem and of each of the four stride-2 stages."""
+        h = (self.resolution - 1) // self.stem_stride + 1
+        out = [h]
+        for _ in range(NUM_STAGES):
+            h = (h - 1) // 2 + 1
+            out.append(h)
+        return tuple(out)
+
+    def band_mf(self) -> tuple[float, float]:
+        """The default band in MF (millions of multiply-adds)."""
+        return (self.flops_band[0] / 1e6, self.flops_band[1] / 1e6)
+
+
+_PAPER = Regime(
+    name="paper",
+    resolution=224, in_channels=3, num_classes=1000, stem_width=32, stem_stride=2,
+    max_depth=16, max_width=1024,
+    regnet_depth=(1, 63), regnet_w0=(8, 248), regnet_wa=(0.1, 255.9), regnet_wm=(1.5, 3.0),
+    regnetx_depth=(12, 28), regnetx_wm=(2.0, 3.0),
+    flops_band=(360_000_000, 400_000_000),
+    note=("ImageNet at 224px, the paper's bounds (Section 3.1: d_i <= 16, w_i <= 1024; Section 3.3: "
+          "d < 64, w0, wa < 256, 1.5 <= wm <= 3). The default band 360-400 MF is an ASSUMPTION: "
+          "the paper samples 'about 400MF' models but its exact band is not confirmed."),
+)
+
+_SMALL_COMMON: dict[str, Any] = dict(
+    stem_width=16, stem_stride=1, max_depth=4, max_width=256,
+    regnet_depth=(1, 16), regnet_w0=(8, 64), regnet_wa=(0.1, 64.0), regnet_wm=(1.5, 3.0),
+    regnetx_depth=(4, 8), regnetx_wm=(2.0, 3.0),
+)
+
+_FASHION = Regime(
+    name="fashion-mnist", resolution=28, in_channels=1, num_classes=10,
+    flops_band=(2_000_000, 6_000_000),
+    note=("Fashion-MNIST 28x28x1, stride-1 stem of 16 channels, every size bound of the paper "
+          "divided by 4. Default band 2-6 MF (chosen from measured flops distributions, see "
+          "benchmarks/README.md)."),
+    **_SMALL_COMMON,
+)
+
+_CIFAR = Regime(
+    name="cifar-10", resolution=32, in_channels=3, num_classes=10,
+    flops_band=(2_500_000, 8_000_000),
+    note=("CIFAR-10 32x32x3, stride-1 stem of 16 channels, every size bound of the paper divided "
+          "by 4. Default band 2.5-8 MF (chosen from measured flops distributions, see "
+          "benchmarks/README.md)."),
+    **_SMALL_COMMON,
+)
+
+#: The regimes by canonical name.
+REGIMES: Mapping[str, Regime] = MappingProxyType({r.name: r for r in (_PAPER, _FASHION, _CIFAR)})
+
+_REGIME_ALIASES = {"paper": "paper", "imagenet": "paper", "fashionmnist": "fashion-mnist",
+                   "fmnist": "fashion-mnist", "cifar10": "cifar-10", "cifar": "cifar-10"}
+
+
+def regime_names() -> list[str]:
+    """The canonical regime names: ``paper``, ``fashion-mnist``, ``cifar-10``."""
+    return list(REGIMES)
+
+
+def regime(name: Union[str, Regime] = "paper") -> Regime:
+    """The :class:`Regime` called ``name`` (case, ``-`` and ``_`` ignored; a Regime passes through).
+
+    Raises:
+        ValueError: unknown name (the message lists the valid ones).
+    """
+    if isinstance(name, Regime):
+        return name
+    if isinstance(name, str):
+        key = re.sub(r"[^a-z0-9]", "", name.lower())
+        if key in _REGIME_ALIASES:
+            return REGIMES[_REGIME_ALIASES[key]]
+    raise ValueError(f"unknown regime {name!r}; choose one of: {', '.join(REGIMES)}")
+
+
+_lookup_regime = regime  # methods take a parameter called ``regime``, which hides the function
+
+
+# ================================================================================== helpers
+
+
+def _check_n(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, Integral) or int(n) < 1:
+        raise ValueError(f"n must be a positive integer (number of models), got {n!r}")
+    return int(n)
+
+
+def _check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or int(seed) < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def _resolve_band(flops: object, reg: Regime) -> Optional[Band]:
+    """``None``/``False`` -> no band; ``"default"``/``True`` -> the regime's; ``(lo, hi)`` checked."""
+    if flops is None or flops is False:
+        return None
+    if flops is True or (isinstance(flops, str) and flops.lower() == "default"):
+        return reg.flops_band
+    if isinstance(flops, str):
+        raise ValueError(f"flops must be None, 'default', True or (low, high), got {flops!r}")
+    try:
+        lo, hi = flops  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise ValueError(f"flops must be None, 'default' or a pair (low, high), got {flops!r}") from None
+    for v in (lo, hi):
+        if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(float(v)):
+            raise ValueError(f"flops band bounds must be finite numbers, got {flops!r}")
+    if lo < 0 or hi < lo:
+        raise ValueError(f"flops band must satisfy 0 <= low <= high (multiply-adds), got {flops!r}")
+    if hi < 1000:
+        raise ValueError(f"flops band {flops!r} looks like it is in MF/GF; give multiply-adds, "
+                         f"e.g. ({int(lo * 1e6)}, {int(hi * 1e6)}) for {lo}-{hi} MF")
+    return (int(math.ceil(lo)), int(math.floor(hi)))
+
+
+@lru_cache(maxsize=None)
+def _reciprocal_cdf(lo: int, hi: int, step: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Values ``lo, lo+step, ..., hi`` and the CDF of ``P(v) ~ 1/v`` over them.
+
+    Built with IEEE division and sequential addition only, so it is bit-identical on every machine.
+    """
+    values = np.arange(lo, hi + 1, step, dtype=np.int64)
+    weights = 1.0 / values.astype(np.float64)
+    cdf = np.cumsum(weights)
+    cdf = cdf / cdf[-1]
+    values.setflags(write=False)
+    cdf.setflags(write=False)
+    return values, cdf
+
+
+def _log_uniform_int(rng: np.random.Generator, lo: int, hi: int, size: Any, step: int = 1) -> np.ndarray:
+    """Draws from the discrete log-uniform (reciprocal) distribution on ``lo..hi`` by ``step``."""
+    values, cdf = _reciprocal_cdf(lo, hi, step)
+    idx = np.searchsorted(cdf, rng.random(size), side="right")
+    return values[np.minimum(idx, len(values) - 1)]
+
+
+@lru_cache(maxsize=None)
+def _ordered_tables(lo: int, hi: int, step: int, length: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Tables to draw non-decreasing sequences of i.i.d. reciprocal draws, exactly conditioned.
+
+    With ``p`` the reciprocal weights and ``G_0 = 1``, ``G_k[i] = sum_{j >= i} p[j] G_{k-1}[j]`` is
+    the mass of the non-decreasing continuations of length ``k`` from value ``i``. The ``t``-th
+    element (``k = length - 1 - t`` left after it) is drawn from ``p[i] G_k[i]`` restricted to
+    ``i >= previous``; the returned arrays are the prefix sums ``P_k`` of ``p * G_k``.
+    """
+    values, _ = _reciprocal_cdf(lo, hi, step)
+    p = 1.0 / values.astype(np.float64)
+    g = np.ones_like(p)
+    prefix = []
+    for _ in range(length):
+        wts = p * g
+        prefix.append(np.concatenate([[0.0], np.cumsum(wts)]))
+        g = np.cumsum(wts[::-1])[::-1]
+    return values, prefix
+
+
+def _ordered_log_uniform_int(rng: np.random.Generator, lo: int, hi: int, m: int, length: int,
+                             step: int = 1) -> np.ndarray:
+    """``m`` non-decreasing sequences of ``length`` reciprocal draws on ``lo..hi`` by ``step``.
+
+    The distribution is exactly that of i.i.d. draws conditioned on being non-decreasing (what
+    rejection sampling would give), at no rejection cost.
+    """
+    values, prefix = _ordered_tables(lo, hi, step, length)
+    k_vals = len(values)
+    out = np.empty((m, length), dtype=np.int64)
+    idx = np.zeros(m, dtype=np.int64)
+    for t in range(length):
+        P = prefix[length - 1 - t]
+        base = P[idx]
+        target = base + rng.random(m) * (P[-1] - base)
+        i = np.searchsorted(P, target, side="right") - 1
+        idx = np.clip(i, idx, k_vals - 1)
+        out[:, t] = values[idx]
+    return out
+
+
+def _compat_arrays(w: np.ndarray, b: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised :func:`~regnet_lab.quantization.make_compatible` (same arithmetic, elementwise)."""
+    inner = np.maximum(1, np.floor(w * (1.0 / b))).astype(np.int64)
+    g2 = np.minimum(g, inner)
+    inner2 = np.maximum(g2, np.round(inner / g2).astype(np.int64) * g2)
+    return (inner2 * b).astype(np.int64), g2
+
+
+def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, reg: Regime) -> np.ndarray:
+    """flops of many 4-stage X-block networks at once (same convention as ``complexity``).
+
+    Arrays are ``(m, 4)``: depths, compatible widths, bottleneck ratios and group widths.
+    """
+    res = reg.stage_resolutions()
+    total = np.full(d.shape[0], 9 * reg.in_channels * reg.stem_width * res[0] ** 2, dtype=np.int64)
+    w_in = np.full(d.shape[0], reg.stem_width, dtype=np.int64)
+    for i in range(NUM_STAGES):
+        hi2, ho2 = res[i] ** 2, res[i + 1] ** 2
+        wi = w[:, i]
+        wb = np.round(wi / b[:, i]).astype(np.int64)
+        conv3 = 9 * wb * g[:, i] * ho2
+        first = w_in * wb * hi2 + conv3 + wb * wi * ho2 + w_in * wi * ho2
+        rest = wi * wb * ho2 + conv3 + wb * wi * ho2
+        total += first + (d[:, i] - 1) * rest
+        w_in = wi
+    return total + w_in * reg.num_classes + reg.num_classes
+
+
+@dataclass(frozen=True)
+class SampleReport:
+    """What :meth:`DesignSpace.sample_report` did to draw its samples.
+
+    Attributes:
+        samples: the descriptions (as :meth:`DesignSpace.sample` returns them).
+        proposals: raw draws generated.
+        valid: draws that obeyed the space's rules after compatibility rounding.
+        in_band: valid draws whose flops were in the band (``valid`` when there is no band).
+        flops_seen: smallest and largest flops among the valid draws.
+        band: the band used, or ``None``.
+        seconds: wall-clock time.
+    """
+
+    samples: list
+    proposals: int
+    valid: int
+    in_band: int
+    flops_seen: tuple[int, int]
+    band: Optional[Band]
+    seconds: float
+
+    @property
+    def acceptance(self) -> float:
+        """Fraction of proposals kept (valid and in the band)."""
+        return self.in_band / self.proposals if self.proposals else 0.0
+
+
+# ================================================================================== spaces
+
+
+class DesignSpace:
+    """A design space: a set of network descriptions with a sampling distribution.
+
+    Subclasses: :class:`AnyNetXSpace` (AnyNetX_A-E) and :class:`RegNetSpace` (RegNet, RegNetX).
+    Get one with :func:`design_space`.
+    """
+
+    name: str = ""
+    rules: tuple[str, ...] = ()
+    _batch_schedule: tuple[int, ...] = (4096, 8192, 16384, 32768, 65536)
+
+    # ---------------------------------------------------------------- to implement
+    def _propose(self, rng: np.random.Generator, m: int, reg: Regime) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """``m`` raw draws -> (arrays describing the compatible networks, valid mask, flops)."""
+        raise NotImplementedError
+
+    def _make(self, arrays: dict[str, np.ndarray], i: int, reg: Regime) -> Description:
+        raise NotImplementedError
+
+    def _check(self, desc: Description, reg: Regime) -> Optional[str]:
+        """``None`` if ``desc`` is in the space under ``reg``'s bounds, else the broken rule."""
+        raise NotImplementedError
+
+    def _same_network(self, desc: Description, arrays: dict[str, np.ndarray], i: int) -> bool:
+        """Whether ``desc`` has the stages (depths, widths, group widths) of row ``i``."""
+        return (desc.depths == tuple(arrays["d"][i].tolist())
+                and desc.widths == tuple(arrays["w"][i].tolist())
+                and desc.group_widths == tuple(arrays["g"][i].tolist()))
+
+    def size(self, regime: Union[str, Regime] = "paper") -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def paper_size(self) -> Optional[float]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def size_explanation(self, regime: Union[str, Regime] = "paper") -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- sampling
+    def sample(self, n: int, seed: int = 0, flops: Any = None, regime: Union[str, Regime] = "paper",
+               *, max_proposals: Optional[int] = None) -> list:
+        """Draw ``n`` descriptions from the space (reproducibly; see the module docstring).
+
+        Args:
+            n: number of models (>= 1).
+            seed: seed of ``numpy.random.default_rng``; the same seed gives the same samples on
+                any machine, and a smaller ``n`` gives a prefix of a larger one.
+            flops: ``None`` (no band), ``"default"``/``True`` (the regime's band) or
+                ``(low, high)`` in multiply-adds at the regime's resolution (``rl.complexity``'s
+                convention): only models with ``low <= flops <= high`` are kept (Section 3.1:
+                populations are compared at matched compute).
+            regime: a :class:`Regime` or its name (``"paper"``, ``"fashion-mnist"``,
+                ``"cifar-10"``); sets the bounds, the resolution flops are counted at, and the
+                stem/channels/classes copied into every sample.
+            max_proposals: give up (ValueError) after this many raw draws (default
+                ``max(10**6, 2000 * n)``; about a second per 10**6 for AnyNetX, 2.5 for RegNet).
+
+        Returns:
+            ``n`` :class:`~regnet_lab.configs.AnyNetConfig` (AnyNetX spaces) or
+            :class:`~regnet_lab.configs.RegNetConfig` (RegNet spaces); every one obeys the
+            space's rules after compatibility rounding and builds with :func:`regnet_lab.build`.
+
+        Raises:
+            ValueError: bad ``n``, ``seed``, ``flops`` or ``regime``, or a band that cannot be
+                filled within ``max_proposals`` draws (the message gives the flops range seen).
+        """
+        return self.sample_report(n, seed=seed, flops=flops, regime=regime,
+                                  max_proposals=max_proposals).samples
+
+    def sample_report(self, n: int, seed: int = 0, flops: Any = None,
+                      regime: Union[str, Regime] = "paper", *,
+                      max_proposals: Optional[int] = None) -> SampleReport:
+        """Like :meth:`sample`, but also reports proposals, acceptance and flops seen."""
+        t0 = time.perf_counter()
+        n = _check_n(n)
+        seed = _check_seed(seed)
+        reg = _lookup_regime(regime)
+        band = _resolve_band(flops, reg)
+        if max_proposals is None:
+            limit = max(1_000_000, 2_000 * n)
+        elif isinstance(max_proposals, bool) or not isinstance(max_proposals, Integral) or max_proposals < 1:
+            raise ValueError(f"max_proposals must be a positive integer, got {max_proposals!r}")
+        else:
+            limit = int(max_proposals)
+        if band is not None:
+            self._check_band_reachable(band, reg)
+        rng = np.random.default_rng(seed)
+        out: list = []
+        proposals = valid = in_band = 0
+        fmin, fmax = None, None
+        batch_no = 0
+        while len(out) < n:
+            if proposals >= limit:
+                seen = ("no valid model was drawn" if fmin is None else
+                        f"the {valid} valid models drawn had {fmin / 1e6:.3f}-{fmax / 1e6:.3f} MF")
+                where = ("" if band is None else
+                         f" with flops in [{band[0] / 1e6:.3f}, {band[1] / 1e6:.3f}] MF")
+                raise ValueError(
+                    f"{self.name}: found only {len(out)} of {n} models{where} after {proposals} "
+                    f"proposals ({seen}; regime {reg.name!r}); widen the band or pass a larger "
+                    "max_proposals")
+            m = self._batch_schedule[min(batch_no, len(self._batch_schedule) - 1)]
+            batch_no += 1
+            arrays, ok, fl = self._propose(rng, m, reg)
+            proposals += m
+            nvalid = int(ok.sum())
+            valid += nvalid
+            if nvalid:
+                fv = fl[ok]
+                lo_, hi_ = int(fv.min()), int(fv.max())
+                fmin = lo_ if fmin is None else min(fmin, lo_)
+                fmax = hi_ if fmax is None else max(fmax, hi_)
+            keep = ok if band is None else ok & (fl >= band[0]) & (fl <= band[1])
+            idx = np.flatnonzero(keep)
+            in_band += len(idx)
+            for i in idx:
+                desc = self._make(arrays, int(i), reg)
+                # The scalar code has the last word: the description object (validated by its
+                # class) must obey the space's rules and be the network whose flops were counted.
+                if self._check(desc, reg) is not None or not self._same_network(desc, arrays, int(i)):
+                    continue
+                out.append(desc)
+                if len(out) == n:
+                    break
+        return SampleReport(out, proposals, valid, in_band, (fmin or 0, fmax or 0), band,
+                            time.perf_counter() - t0)
+
+    def _check_band_reachable(self, band: Band, reg: Regime) -> None:
+        """Raise at once for a band outside the space's possible flops, when those are known."""
+        bounds = self.flops_bounds(reg)
+        if bounds is None:
+            return
+        lo, hi = bounds
+        if band[1] < lo or (hi is not None and band[0] > hi):
+            raise ValueError(
+                f"{self.name}: no model can have flops in [{band[0] / 1e6:.3f}, {band[1] / 1e6:.3f}] MF "
+                f"in regime {reg.name!r}: the space's models have "
+                + (f"{lo / 1e6:.3f}-{hi / 1e6:.3f} MF" if hi is not None else f"at least {lo / 1e6:.3f} MF"))
+
+    def flops_bounds(self, regime: Union[str, Regime] = "paper") -> Optional[tuple[int, Optional[int]]]:
+        """Smallest and largest flops of the space's models (``None`` where not known)."""
+        return None
+
+    # ---------------------------------------------------------------- membership
+    def contains(self, description: Any, regime: Union[str, Regime] = "paper") -> bool:
+        """Whether ``description`` belongs to this space under ``regime``'s bounds.
+
+        Only the body is tested (stages, blocks, bounds, shared/ordered parameters, X blocks);
+        the stem, input channels and classes are not part of the design space.
+        """
+        return self.why_not(description, regime) is None
+
+    def why_not(self, description: Any, regime: Union[str, Regime] = "paper") -> Optional[str]:
+        """``None`` if ``description`` is in the space, else the first rule it breaks (a sentence)."""
+        reg = _lookup_regime(regime)
+        if not isinstance(description, (AnyNetConfig, RegNetConfig)):
+            raise ValueError("contains() takes an AnyNetConfig or a RegNetConfig, got "
+                             f"{type(description).__name__}")
+        return self._check(description, reg)
+
+    def __repr__(self) -> str:
+        return f"<design space {self.name}: {'; '.join(self.rules)}>"
+
+    def describe(self) -> str:
+        """The space's rules, one per line."""
+        return f"{self.name}\n" + "\n".join(f"  - {r}" for r in self.rules)
+
+
+def _anynet_rule_violation(c: AnyNetConfig, reg: Regime, shared_b: bool, shared_g: bool,
+                           inc_w: bool, inc_d: bool) -> Optional[str]:
+    if c.num_stages != NUM_STAGES:
+        return f"has {c.num_stages} stages, the AnyNetX spaces have {NUM_STAGES}"
+    if any(s != 2 for s in c.strides):
+        return f"stage strides {c.strides} are not all 2"
+    if c.se_ratio != 0:
+        return "uses SE (Y blocks); the AnyNetX spaces use X blocks"
+    for i, (d, w, b, g) in enumerate(zip(c.depths, c.widths, c.bottleneck_ratios, c.group_widths), 1):
+        if not 1 <= d <= reg.max_depth:
+            return f"d{i} = {d} is outside 1..{reg.max_depth}"
+        if not WIDTH_QUANTUM <= w <= reg.max_width or w % WIDTH_QUANTUM:
+            return f"w{i} = {w} is not a multiple of {WIDTH_QUANTUM} in {WIDTH_QUANTUM}..{reg.max_width}"
+        if b not in BOTTLENECK_RATIOS:
+            return f"b{i} = {b} is not in {BOTTLENECK_RATIOS}"
+        if g not in GROUP_WIDTHS:
+            return f"g{i} = {g} is not in {GROUP_WIDTHS}"
+    if shared_b and len(set(c.bottleneck_ratios)) > 1:
+        return f"bottleneck ratios {c.bottleneck_ratios} are not shared"
+    if shared_g and len(set(c.group_widths)) > 1:
+        return f"group widths {c.group_widths} are not shared"
+    if inc_w and any(a > b for a, b in zip(c.widths, c.widths[1:])):
+        return f"widths {c.widths} decrease"
+    if inc_d and any(a > b for a, b in zip(c.depths, c.depths[1:])):
+        return f"depths {c.depths} decrease"
+    return None
+
+
+# name: (figure printed in Table 1, the formula behind it, its value; "/" is an integer division)
+_PAPER_ANYNET = {
+    "AnyNetX_A": (1.8e18, "(16*128*3*6)^4", (16 * 128 * 3 * 6) ** 4),
+    "AnyNetX_B": (6.8e16, "(16*128*6)^4 * 3", (16 * 128 * 6) ** 4 * 3),
+    "AnyNetX_C": (3.2e14, "(16*128)^4 * 3 * 6", (16 * 128) ** 4 * 3 * 6),
+    "AnyNetX_D": (1.3e13, "(16*128)^4 * 3 * 6 / 4!", (16 * 128) ** 4 * 3 * 6 // 24),
+    "AnyNetX_E": (5.5e11, "(16*128)^4 * 3 * 6 / (4!)^2", (16 * 128) ** 4 * 3 * 6 // 24 ** 2),
+}
+
+
+class AnyNetXSpace(DesignSpace):
+    """AnyNetX_A ... AnyNetX_E (Section 3.2 of the paper).
+
+    Four stages of X blocks; stage ``i`` has depth ``d_i`` in ``1..max_depth``, width ``w_i`` a
+    multiple of 8 in ``8..max_width``, bottleneck ratio ``b_i`` in ``{1, 2, 4}`` and group width
+    ``g_i`` in ``{1, 2, 4, 8, 16, 32}`` (AnyNetX_A); B shares ``b``, C also shares ``g``, D also
+    requires ``w_{i+1} >= w_i``, E also ``d_{i+1} >= d_i``.
+
+    Sampling: ``d_i`` and ``w_i`` log-uniform (``P(v) ~ 1/v``) on their grids, ``b`` and ``g``
+    uniform on their sets, each stage independently unless shared; then the compatibility rule,
+    and rejection of draws whose *compatible* network breaks a rule (a clamped group width that
+    leaves the set or breaks sharing, a width that leaves its bounds, an order broken by
+    rounding) or, with a band, whose flops are outside it. The ordered quantities of D and E are
+    drawn directly as non-decreasing sequences: C's distribution conditioned on the order.
+    """
+
+    def __init__(self, name: str, shared_b: bool, shared_g: bool, increasing_widths: bool,
+                 increasing_depths: bool, rules: Sequence[str]) -> None:
+        self.name = name
+        self.shared_b = shared_b
+        self.shared_g = shared_g
+        self.increasing_widths = increasing_widths
+        self.increasing_depths = increasing_depths
+        self.rules = tuple(rules)
+
+    # ---------------------------------------------------------------- sampling
+    def _propose(self, rng: np.random.Generator, m: int, reg: Regime):
+        S = NUM_STAGES
+        if self.increasing_depths:
+            d = _ordered_log_uniform_int(rng, 1, reg.max_depth, m, S)
+        else:
+            d = _log_uniform_int(rng, 1, reg.max_depth, (m, S))
+        if self.increasing_widths:
+            w = _ordered_log_uniform_int(rng, WIDTH_QUANTUM, reg.max_width, m, S, step=WIDTH_QUANTUM)
+        else:
+            w = _log_uniform_int(rng, WIDTH_QUANTUM, reg.max_width, (m, S), step=WIDTH_QUANTUM)
+        bs = np.asarray(BOTTLENECK_RATIOS, dtype=np.int64)
+        gs = np.asarray(GROUP_WIDTHS, dtype=np.int64)
+        b = bs[rng.integers(0, len(bs), (m, 1) if self.shared_b else (m, S))]
+        g = gs[rng.integers(0, len(gs), (m, 1) if self.shared_g else (m, S))]
+        b = np.broadcast_to(b, (m, S))
+        g = np.broadcast_to(g, (m, S))
+        w2, g2 = _compat_arrays(w, b, g)
+        ok = np.all((w2 >= WIDTH_QUANTUM) & (w2 <= reg.max_width) & (w2 % WIDTH_QUANTUM == 0), axis=1)
+        ok &= np.all(np.isin(g2, gs), axis=1)
+        if self.shared_g:
+            ok &= np.all(g2 == g2[:, :1], axis=1)
+        if self.increasing_widths:
+            ok &= np.all(np.diff(w2, axis=1) >= 0, axis=1)
+        if self.increasing_depths:
+            ok &= np.all(np.diff(d, axis=1) >= 0, axis=1)
+        fl = _anynet_flops(d, w2, b, g2, reg)
+        return {"d": d, "w": w2, "b": b, "g": g2}, ok, fl
+
+    def _make(self, arrays, i, reg):
+        return AnyNetConfig(
+            depths=tuple(int(x) for x in arrays["d"][i]),
+            widths=tuple(int(x) for x in arrays["w"][i]),
+            bottleneck_ratios=tuple(int(x) for x in arrays["b"][i]),
+            group_widths=tuple(int(x) for x in arrays["g"][i]),
+            **reg.overrides(),
+        )
+
+    def _check(self, desc, reg):
+        c = desc.to_anynet() if isinstance(desc, RegNetConfig) else desc
+        return _anynet_rule_violation(c, reg, self.shared_b, self.shared_g,
+                                      self.increasing_widths, self.increasing_depths)
+
+    def flops_bounds(self, regime: Union[str, Regime] = "paper") -> tuple[int, int]:
+        """Exact smallest and largest flops: all stages ``(1, 8, b=4, g=1)`` and
+        ``(max_depth, max_width, b=1, g=32)`` (flops grow with d, w, g and with 1/b)."""
+        reg = _lookup_regime(regime)
+        small = AnyNetConfig((1,) * 4, (8,) * 4, (4,) * 4, (1,) * 4, **reg.overrides())
+        big = AnyNetConfig((reg.max_depth,) * 4, (reg.max_width,) * 4, (1,) * 4, (32,) * 4, **reg.overrides())
+        return (complexity(small, resolution=reg.resolution).flops,
+                complexity(big, resolution=reg.resolution).flops)
+
+    # ---------------------------------------------------------------- sizes
+    def _factors(self, reg: Regime) -> tuple[int, int, int, int]:
+        return reg.max_depth, reg.max_width // WIDTH_QUANTUM, len(BOTTLENECK_RATIOS), len(GROUP_WIDTHS)
+
+    def size(self, regime: Union[str, Regime] = "paper") -> int:
+        """Exact number of raw configurations ``(d_i, w_i, b_i, g_i)_{i=1..4}`` obeying the rules.
+
+        "Distinct" means distinct tuples of the 16 per-stage numbers (with ``b``/``g`` counted once
+        when shared), the way the paper counts Table 1. Ordered sequences are counted exactly: the
+        number of non-decreasing sequences of length 4 over ``k`` values is ``C(k + 3, 4)``
+        (multisets), not ``k^4 / 4!``. Compatibility rounding is not applied: some tuples round to
+        the same network and some are rejected by the sampler (see :meth:`network_count`).
+        """
+        reg = _lookup_regime(regime)
+        D, W, B, G = self._factors(reg)
+        S = NUM_STAGES
+        dpart = math.comb(D + S - 1, S) if self.increasing_depths else D ** S
+        wpart = math.comb(W + S - 1, S) if self.increasing_widths else W ** S
+        bpart = B if self.shared_b else B ** S
+        gpart = G if self.shared_g else G ** S
+        return dpart * wpart * bpart * gpart
+
+    def paper_size(self) -> float:
+        """The size printed in the paper's Table 1 (e.g. 1.8e18 for AnyNetX_A)."""
+        return _PAPER_ANYNET[self.name][0]
+
+    def paper_formula(self) -> tuple[str, int]:
+        """The paper's counting formula and its value (``//`` for the division by 4!)."""
+        _, expr, value = _PAPER_ANYNET[self.name]
+        return expr, value
+
+    def size_explanation(self, regime: Union[str, Regime] = "paper") -> str:
+        """Why :meth:`size` and :meth:`paper_size` differ (or agree)."""
+        reg = _lookup_regime(regime)
+        D, W, B, G = self._factors(reg)
+        exact = self.size(reg)
+        expr, approx = self.paper_formula()
+        lines = [f"{self.name} ({reg.name} regime: d_i <= {D}, {W} widths, {B} b, {G} g): "
+                 f"exact size {exact} ~ {exact:.3g}."]
+        if reg.name == "paper":
+            lines.append(f"Paper (Table 1): ~{self.paper_size():.2g}, from {expr} = {approx:.4g}.")
+        if self.increasing_widths or self.increasing_depths:
+            parts = []
+            if self.increasing_widths:
+                parts.append(f"non-decreasing widths: C({W}+3, 4) = {math.comb(W + 3, 4)} "
+                             f"vs {W}^4/4! = {W ** 4 / 24:.1f} (x{math.comb(W + 3, 4) / (W ** 4 / 24):.3f})")
+            if self.increasing_depths:
+                parts.append(f"non-decreasing depths: C({D}+3, 4) = {math.comb(D + 3, 4)} "
+                             f"vs {D}^4/4! = {D ** 4 / 24:.1f} (x{math.comb(D + 3, 4) / (D ** 4 / 24):.3f})")
+            lines.append("The paper divides k^4 by 4! for each ordered quantity, which approximates "
+                         "the number of sequences of four *different* values, C(k, 4); the exact "
+                         "number of non-decreasing sequences, ties included, is C(k+3, 4): "
+                         + "; ".join(parts) + ".")
+        else:
+            lines.append("No ordering constraint: the paper's product formula is exact.")
+        return " ".join(lines)
+
+    def network_count(self, regime: Union[str, Regime] = "paper") -> int:
+        """Exact number of distinct *networks*: configurations already compatible and obeying the
+        rules, i.e. the fixed points of the compatibility rule (``g_i`` divides ``w_i / b_i``).
+
+        Every sample is one of these. Counted per shared ``(b, g)`` (or per stage) with exact
+        multiset counts for the ordered quantities.
+        """
+        reg = _lookup_regime(regime)
+        D = reg.max_depth
+        S = NUM_STAGES
+        widths = range(WIDTH_QUANTUM, reg.max_width + 1, WIDTH_QUANTUM)
+
+        def ok(w: int, b: int, g: int) -> bool:
+            inner = w // b
+            return w % b == 0 and g <= inner and inner % g == 0
+
+        dpart = math.comb(D + S - 1, S) if self.increasing_depths else D ** S
+        if not self.shared_b or not self.shared_g:
+            # Per stage (w, b, g) triples; b and/or g free per stage (A, B).
+            if not self.shared_b:  # A: everything per stage
+                per = sum(ok(w, b, g) for w in widths for b in BOTTLENECK_RATIOS for g in GROUP_WIDTHS)
+                return dpart * per ** S
+            total = 0  # B: shared b, g per stage
+            for b in BOTTLENECK_RATIOS:
+                per = sum(ok(w, b, g) for w in widths for g in GROUP_WIDTHS)
+                total += per ** S
+            return dpart * total
+        total = 0
+        for b in BOTTLENECK_RATIOS:
+            for g in GROUP_WIDTHS:
+                k = sum(ok(w, b, g) for w in widths)
+                total += math.comb(k + S - 1, S) if self.increasing_widths else k ** S
+        return dpart * total
+
+
+class RegNetSpace(DesignSpace):
+    """RegNet (Section 3.3) and its refinement RegNetX.
+
+    A network is six numbers ``d, w0, wa, wm, b, g`` expanded by the quantized linear rule
+    (eqs. 2-4, :func:`~regnet_lab.quantization.quantize_widths`) and the compatibility rule, as a
+    :class:`~regnet_lab.configs.RegNetConfig`. Rules (paper regime):
+
+    * RegNet: ``1 <= d <= 63`` (``d < 64``), ``w0`` a multiple of 8 in ``8..248`` (``w0 < 256``),
+      ``0 < wa < 256``, ``1.5 <= wm <= 3``, ``b in {1, 2, 4}``, ``g in {1, 2, 4, 8, 16, 32}``
+      ("b and g as in AnyNetX_E"), exactly four stages, and one group width shared by all stages
+      *after* compatibility rounding (a group width clamped in a narrow stage breaks sharing, as
+      in AnyNetX_C-E; the sampler redraws such models).
+    * RegNetX: additionally ``b = 1``, ``wm >= 2`` and ``12 <= d <= 28`` (Section 3.3's
+      refinements; the depth range as quoted by timm's RegNetX documentation).
+
+    Small-image regimes use the ranges of :class:`Regime` (``d <= 16``, ``w0, wa <= 64``,
+    RegNetX ``4 <= d <= 8``).
+
+    Sampling: ``d`` uniform, ``w0`` log-uniform on multiples of 8, ``wa`` log-uniform on the 0.1
+    grid, ``wm`` log-uniform on the 0.001 grid (pycls's ``regnet_sampler`` steps), ``b`` and ``g``
+    uniform on their sets; draws that do not give exactly four stages, whose group width gets
+    clamped, or (with a band) whose flops are outside the band are redrawn.
+
+    Membership (:meth:`contains`) of a RegNetConfig uses the continuous ranges (``wa = 24.48`` is
+    fine); that of an AnyNetConfig asks whether some parameters *on the sampling grid* expand to
+    exactly that network (a vectorised search, about a second).
+    """
+
+    _batch_schedule = (2048, 4096, 8192, 16384)
+
+    def __init__(self, name: str, refined: bool, rules: Sequence[str]) -> None:
+        self.name = name
+        self.refined = refined
+        self.rules = tuple(rules)
+
+    # ---------------------------------------------------------------- ranges
+    def ranges(self, regime: Union[str, Regime] = "paper") -> dict[str, tuple]:
+        """Inclusive ranges of ``d, w0, wa, wm`` and the ``b``, ``g`` choices under ``regime``."""
+        reg = _lookup_regime(regime)
+        return {
+            "d": reg.regnetx_depth if self.refined else reg.regnet_depth,
+            "w0": reg.regnet_w0,
+            "wa": reg.regnet_wa,
+            "wm": reg.regnetx_wm if self.refined else reg.regnet_wm,
+            "b": (1,) if self.refined else BOTTLENECK_RATIOS,
+            "g": GROUP_WIDTHS,
+        }
+
+    def _grid(self, reg: Regime) -> dict[str, tuple[int, int]]:
+        r = self.ranges(reg)
+        return {
+            "d": (int(r["d"][0]), int(r["d"][1])),
+            "w0": (int(r["w0"][0]), int(r["w0"][1])),  # in units of 1, step 8
+            "wa": (int(round(r["wa"][0] * _WA_SCALE)), int(round(r["wa"][1] * _WA_SCALE))),
+            "wm": (int(round(r["wm"][0] * _WM_SCALE)), int(round(r["wm"][1] * _WM_SCALE))),
+        }
+
+    # ---------------------------------------------------------------- sampling
+    def _propose(self, rng: np.random.Generator, m: int, reg: Regime):
+        grid = self._grid(reg)
+        r = self.ranges(reg)
+        d = rng.integers(grid["d"][0], grid["d"][1] + 1, m)
+        w0 = _log_uniform_int(rng, grid["w0"][0], grid["w0"][1], m, step=WIDTH_QUANTUM)
+        wa_k = _log_uniform_int(rng, grid["wa"][0], grid["wa"][1], m)
+        wm_k = _log_uniform_int(rng, grid["wm"][0], grid["wm"][1], m)
+        bs = np.asarray(r["b"], dtype=np.int64)
+        gs = np.asarray(r["g"], dtype=np.int64)
+        b = bs[rng.integers(0, len(bs), m)]
+        g = gs[rng.integers(0, len(gs), m)]
+        wa = wa_k / _WA_SCALE
+        wm = wm_k / _WM_SCALE
+        dep, wid, nst = _expand_regnet(d, w0.astype(np.float64), wa, wm)
+        ok = nst == NUM_STAGES
+        b2 = np.broadcast_to(b[:, None], (m, NUM_STAGES))
+        g2 = np.broadcast_to(g[:, None], (m, NUM_STAGES))
+        wid = np.where(ok[:, None], wid, WIDTH_QUANTUM)  # placeholders for rejected rows
+        w2, gc = _compat_arrays(wid, b2, g2)
+        ok &= np.all(gc == g2, axis=1)
+        fl = _anynet_flops(dep, w2, b2, gc, reg)
+        arrays = {"depth": d, "w0": w0, "wa_k": wa_k, "wm_k": wm_k, "b0": b, "g0": g,
+                  "d": dep, "w": w2, "g": gc}
+        return arrays, ok, fl
+
+    def flops_bounds(self, regime: Union[str, Regime] = "paper") -> tuple[int, None]:
+        """A lower bound (every network of four stages of widths >= 8 costs at least as much as
+        four single blocks of width 8, ``b = 4``, ``g = 1``); no upper bound is computed."""
+        reg = _lookup_regime(regime)
+        small = AnyNetConfig((1,) * 4, (8,) * 4, (4,) * 4, (1,) * 4, **reg.overrides())
+        return complexity(small, resolution=reg.resolution).flops, None
+
+    def _make(self, arrays, i, reg):
+        return RegNetConfig(
+            depth=int(arrays["depth"][i]), w0=int(arrays["w0"][i]),
+            wa=int(arrays["wa_k"][i]) / _WA_SCALE, wm=int(arrays["wm_k"][i]) / _WM_SCALE,
+            group_width=int(arrays["g0"][i]), bottleneck_ratio=int(arrays["b0"][i]),
+            **reg.overrides(),
+        )
+
+    def _check(self, desc, reg):
+        r = self.ranges(reg)
+        if isinstance(desc, RegNetConfig):
+            if not r["d"][0] <= desc.depth <= r["d"][1]:
+                return f"d = {desc.depth} is outside {r['d'][0]}..{r['d'][1]}"
+            if desc.q != WIDTH_QUANTUM:
+                return f"q = {desc.q}, the space quantizes widths to multiples of {WIDTH_QUANTUM}"
+            if not r["w0"][0] <= desc.w0 <= r["w0"][1] or desc.w0 % WIDTH_QUANTUM:
+                return f"w0 = {desc.w0:g} is not a multiple of 8 in {r['w0'][0]}..{r['w0'][1]}"
+            if not r["wa"][0] <= desc.wa <= r["wa"][1]:
+                return f"wa = {desc.wa:g} is outside [{r['wa'][0]:g}, {r['wa'][1]:g}]"
+            if not r["wm"][0] <= desc.wm <= r["wm"][1]:
+                return f"wm = {desc.wm:g} is outside [{r['wm'][0]:g}, {r['wm'][1]:g}]"
+            if desc.bottleneck_ratio not in r["b"]:
+                return f"b = {desc.bottleneck_ratio:g} is not in {r['b']}"
+            if desc.group_width not in r["g"]:
+                return f"g = {desc.group_width} is not in {r['g']}"
+            if desc.se_ratio != 0:
+                return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
+            if desc.num_stages != NUM_STAGES:
+                return f"expands to {desc.num_stages} stages, not {NUM_STAGES}"
+            if any(gw != desc.group_width for gw in desc.group_widths):
+                return (f"group width {desc.group_width} is clamped to {desc.group_widths} by a narrow "
+                        "stage, so it is not shared")
+            return None
+        c = desc
+        if c.num_stages != NUM_STAGES:
+            return f"has {c.num_stages} stages, not {NUM_STAGES}"
+        if c.se_ratio != 0:
+            return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
+        if any(s != 2 for s in c.strides):
+            return f"stage strides {c.strides} are not all 2"
+        if len(set(c.bottleneck_ratios)) > 1 or c.bottleneck_ratios[0] not in r["b"]:
+            return f"bottleneck ratios {c.bottleneck_ratios} are not one shared b in {r['b']}"
+        if len(set(c.group_widths)) > 1 or c.group_widths[0] not in r["g"]:
+            return f"group widths {c.group_widths} are not one shared g in {r['g']}"
+        if not r["d"][0] <= c.depth <= r["d"][1]:
+            return f"total depth {c.depth} is outside {r['d'][0]}..{r['d'][1]}"
+        if find_regnet_parameters(c, self, reg) is None:
+            return "no RegNet parameters on the sampling grid expand to these depths and widths"
+        return None
+
+    # ---------------------------------------------------------------- sizes
+    def size(self, regime: Union[str, Regime] = "paper") -> int:
+        """Exact number of parameter tuples ``(d, w0, wa, wm, b, g)`` on the sampling grid.
+
+        "Distinct" here means distinct tuples on the grid the sampler draws from: integer ``d``,
+        ``w0`` in steps of 8, ``wa`` in steps of 0.1, ``wm`` in steps of 0.001 (pycls's steps),
+        and the ``b``/``g`` choices. It is an upper bound on the number of distinct networks: many
+        tuples expand to the same network, and tuples that do not give four stages or whose group
+        width gets clamped are not in the space (the sampler redraws them;
+        :meth:`sample_report` shows the fraction).
+        """
+        grid = self._grid(_lookup_regime(regime))
+        r = self.ranges(regime)
+        nd = grid["d"][1] - grid["d"][0] + 1
+        nw0 = (grid["w0"][1] - grid["w0"][0]) // WIDTH_QUANTUM + 1
+        nwa = grid["wa"][1] - grid["wa"][0] + 1
+        nwm = grid["wm"][1] - grid["wm"][0] + 1
+        return nd * nw0 * nwa * nwm * len(r["b"]) * len(r["g"])
+
+    def paper_size(self) -> Optional[float]:
+        """The size in the paper's Table 1 (3.0e8 for RegNet; the paper prints none for RegNetX)."""
+        return None if self.refined else 3.0e8
+
+    def paper_formula(self) -> tuple[str, int]:
+        """The reconstruction of the paper's 3.0e8: ``64 * 256 * 256 * 4 * 3 * 6``."""
+        return "64 * 256 * 256 * 4 * 3 * 6", 64 * 256 * 256 * 4 * 3 * 6
+
+    def size_explanation(self, regime: Union[str, Regime] = "paper") -> str:
+        """How :meth:`size` is counted, and the reconstruction of the paper's figure."""
+        reg = _lookup_regime(regime)
+        grid = self._grid(reg)
+        r = self.ranges(reg)
+        nd = grid["d"][1] - grid["d"][0] + 1
+        nw0 = (grid["w0"][1] - grid["w0"][0]) // WIDTH_QUANTUM + 1
+        nwa = grid["wa"][1] - grid["wa"][0] + 1
+        nwm = grid["wm"][1] - grid["wm"][0] + 1
+        text = (f"{self.name} ({reg.name} regime): {nd} depths x {nw0} w0 (multiples of 8) x {nwa} wa "
+                f"(step 0.1) x {nwm} wm (step 0.001) x {len(r['b'])} b x {len(r['g'])} g = "
+                f"{self.size(reg)} ~ {self.size(reg):.3g} parameter tuples on the sampling grid "
+                "(an upper bound on distinct networks: tuples that give other than 4 stages or a "
+                "clamped group width are not in the space, and many tuples give the same network).")
+        if not self.refined:
+            expr, value = self.paper_formula()
+            text += (f" Paper (Table 1): ~3.0e8. Not derivable from the paper's text with certainty; "
+                     f"the natural reading of its bounds, d < 64 (64 values), w0 < 256 and wa < 256 "
+                     f"(256 integer values each), wm in [1.5, 3] in steps of 0.5 (4 values), 3 b and "
+                     f"6 g, gives {expr} = {value} ~ {value:.2g}, which matches; it ignores that w0 is "
+                     "a multiple of 8 and that wa and wm are continuous.")
+        else:
+            text += " The paper prints no size for the refined space."
+        return text
+
+
+def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised quantized linear rule (eqs. 2-4, ``q = 8``) for many parameter tuples.
+
+    Works per *exponent* rather than per block: block ``j`` gets exponent ``>= k`` exactly when
+    ``u_j = w0 + wa j >= w0 wm^(k - 1/2)`` (eq. 3 rounded), so the first block of exponent ``k`` is
+    ``j_k = ceil((w0 wm^(k - 1/2) - w0) / wa)``. An exponent is present when ``j_k < min(d,
+    j_{k+1})``; its width is ``round(w0 wm^k / 8) * 8`` (eq. 4, same arithmetic as
+    :func:`~regnet_lab.quantization.quantize_widths`), and runs of equal widths form the stages.
+    This costs about 20 operations per row instead of ``d``. Ties exactly on a threshold may be
+    decided differently from the per-block computation; callers re-check accepted rows with the
+    scalar code.
+
+    Returns ``(depths (m, 4), widths (m, 4), number of stages (m,))``; depth/width rows are only
+    meaningful where the number of stages is 4, and for rows whose last exponent is below 3 the
+    "number of stages" is only an upper bound (< 4).
+    """
+    m = d.shape[0]
+    depths = np.zeros((m, NUM_STAGES), dtype=np.int64)
+    widths = np.zeros((m, NUM_STAGES), dtype=np.int64)
+    nst = np.zeros(m, dtype=np.int64)
+    # The last block's exponent bounds the number of stages (stages <= exponents present <= top + 1):
+    # rows that cannot reach 4 stages are skipped, and rows are grouped by how many exponents they
+    # need so that the few with many exponents do not widen every row's arrays.
+    top = np.log1p(wa * (d - 1) / w0) / np.log(wm)
+    need = np.ceil(top).astype(np.int64) + 1
+    hopeful = np.round(top) >= NUM_STAGES - 1
+    nst[~hopeful] = np.round(top[~hopeful]).astype(np.int64) + 1
+    for sel in (hopeful & (need <= 8), hopeful & (need > 8)):
+        rows = np.flatnonzero(sel)
+        if len(rows):
+            dep, wid, ns = _expand_rows(d[rows], w0[rows], wa[rows], wm[rows], int(need[rows].max()))
+            depths[rows], widths[rows], nst[rows] = dep, wid, ns
+    return depths, widths, nst
+
+
+def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
+                 kmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_expand_regnet` for rows whose exponents are all ``<= kmax``."""
+    m = d.shape[0]
+    k = np.arange(kmax + 1, dtype=np.float64)  # exponents 0..kmax
+    wmk = np.power(wm[:, None], k[None, :])
+    widths_k = np.round(w0[:, None] * wmk / WIDTH_QUANTUM).astype(np.int64) * WIDTH_QUANTUM
+    thresh = w0[:, None] * np.power(wm[:, None], k[None, 1:] - 0.5)  # for k = 1..kmax
+    first = np.ceil((thresh - w0[:, None]) / wa[:, None])
+    dcol = d[:, None]
+    first = np.minimum(np.maximum(first, 0), dcol).astype(np.int64)  # d means "never reached"
+    starts = np.concatenate([np.zeros((m, 1), dtype=np.int64), first], axis=1)  # j_k, k = 0..kmax
+    ends = np.concatenate([first, np.broadcast_to(dcol, (m, 1))], axis=1)  # j_{k+1}, capped at d
+    ends = np.minimum(ends, dcol)
+    blocks = np.maximum(ends - starts, 0)  # blocks with exponent exactly k
+    present = blocks > 0
+    masked = np.where(present, widths_k, 0)
+    run_max = np.maximum.accumulate(masked, axis=1)
+    new_stage = present.copy()
+    new_stage[:, 1:] &= widths_k[:, 1:] > run_max[:, :-1]
+    nst = new_stage.sum(axis=1)
+    stage_id = np.cumsum(new_stage, axis=1) - 1
+    depths = np.zeros((m, NUM_STAGES), dtype=np.int64)
+    widths = np.zeros((m, NUM_STAGES), dtype=np.int64)
+    for s_ in range(NUM_STAGES):
+        in_s = present & (stage_id == s_)
+        depths[:, s_] = np.where(in_s, blocks, 0).sum(axis=1)
+        widths[:, s_] = np.where(in_s, widths_k, 0).max(axis=1)
+    return depths, widths, nst
+
+
+def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetSpace"] = "RegNet",
+                           regime: Union[str, Regime] = "paper") -> Optional[RegNetConfig]:
+    """RegNet parameters on ``space``'s sampling grid that expand to exactly ``description``.
+
+    Exact search: for each candidate ``w0`` (multiples of 8 whose compatible width is the first
+    stage's width) every ``(wa, wm)`` grid pair is tested at the first and last block of every
+    stage (the quantized widths are non-decreasing along the blocks, so that suffices), and hits
+    are confirmed with :class:`~regnet_lab.configs.RegNetConfig`. Returns the first confirmed
+    config (smallest ``wm``, then ``wa``), or ``None``.
+    """
+    sp = design_space(space) if isinstance(space, str) else space
+    if not isinstance(sp, RegNetSpace):
+        raise ValueError(f"{sp.name} is not a RegNet space")
+    reg = _lookup_regime(regime)
+    c = description
+    if c.num_stages != NUM_STAGES or len(set(c.bottleneck_ratios)) > 1 or len(set(c.group_widths)) > 1:
+        return None
+    b, g = c.bottleneck_ratios[0], c.group_widths[0]
+    d = c.depth
+    grid = sp._grid(reg)
+    r = sp.ranges(reg)
+    if not grid["d"][0] <= d <= grid["d"][1] or b not in r["b"] or g not in r["g"]:
+        return None
+    starts = np.cumsum((0,) + c.depths[:-1])
+    ends = starts + np.asarray(c.depths) - 1
+    cols = np.stack([starts, ends], axis=1).ravel()  # 8 block indices
+    wa_k = np.arange(grid["wa"][0], grid["wa"][1] + 1)
+    wm_all = np.arange(grid["wm"][0], grid["wm"][1] + 1)
+    target = np.asarray(c.widths)
+    w0_cands = [w0 for w0 in range(grid["w0"][0], grid["w0"][1] + 1, WIDTH_QUANTUM)
+                if make_compatible([w0], [b], [g]) == ((c.widths[0],), (g,))]
+    for w0 in w0_cands:
+        for chunk in np.array_split(wm_all, max(1, len(wm_all) // 64)):
+            wa = np.repeat(wa_k / _WA_SCALE, len(chunk))
+            wm = np.tile(chunk / _WM_SCALE, len(wa_k))
+            u = cols[None, :] * wa[:, None] + float(w0)
+            s = np.round(np.log(u / float(w0)) / np.log(wm)[:, None])
+            w = np.round(float(w0) * np.power(wm[:, None], s) / WIDTH_QUANTUM).astype(np.int64) * WIDTH_QUANTUM
+            w = w.reshape(-1, NUM_STAGES, 2)
+            ok = np.all(w[:, :, 0] == w[:, :, 1], axis=1)
+            ok &= np.all(w[:, 1:, 0] > w[:, :-1, 1], axis=1)
+            pre = w[:, :, 0]
+            wc, gc = _compat_arrays(pre, np.full_like(pre, b), np.full_like(pre, g))
+            ok &= np.all(wc == target[None, :], axis=1) & np.all(gc == g, axis=1)
+            for i in np.flatnonzero(ok):
+                cand = RegNetConfig(depth=d, w0=w0, wa=float(wa[i]), wm=float(wm[i]), group_width=g,
+                                    bottleneck_ratio=b)
+                if cand.depths == c.depths and cand.widths == c.widths and cand.group_widths == c.group_widths:
+                    return cand.replace(stem_width=c.stem_width, stem_stride=c.stem_stride,
+                                        in_channels=c.in_channels, num_classes=c.num_classes)
+    return None
+
+
+# ================================================================================== registry
+
+_A_RULES = ("4 stages of X blocks", "d_i <= 16 (max_depth)", "w_i <= 1024 (max_width), multiple of 8",
+            "b_i in {1, 2, 4}", "g_i in {1, 2, 4, 8, 16, 32}")
+
+_SPACES: dict[str, DesignSpace] = {
+    "AnyNetX_A": AnyNetXSpace("AnyNetX_A", False, False, False, False, _A_RULES),
+    "AnyNetX_B": AnyNetXSpace("AnyNetX_B", True, False, False, False, _A_RULES + ("shared b",)),
+    "AnyNetX_C": AnyNetXSpace("AnyNetX_C", True, True, False, False, _A_RULES + ("shared b", "shared g")),
+    "AnyNetX_D": AnyNetXSpace("AnyNetX_D", True, True, True, False,
+                              _A_RULES + ("shared b", "shared g", "w_{i+1} >= w_i")),
+    "AnyNetX_E": AnyNetXSpace("AnyNetX_E", True, True, True, True,
+                              _A_RULES + ("shared b", "shared g", "w_{i+1} >= w_i", "d_{i+1} >= d_i")),
+    "RegNet": RegNetSpace("RegNet", False, (
+        "widths from the quantized linear rule (eqs. 2-4, q = 8)", "d < 64", "w0 < 256, multiple of 8",
+        "0 < wa < 256", "1.5 <= wm <= 3", "b in {1, 2, 4}", "g in {1, 2, 4, 8, 16, 32}",
+        "exactly 4 stages", "g shared after compatibility rounding")),
+    "RegNetX": RegNetSpace("RegNetX", True, (
+        "widths from the quantized linear rule (eqs. 2-4, q = 8)", "12 <= d <= 28",
+        "w0 < 256, multiple of 8", "0 < wa < 256", "2 <= wm <= 3", "b = 1", "g in {1, 2, 4, 8, 16, 32}",
+        "exactly 4 stages", "g shared after compatibility rounding")),
+}
+_BY_KEY = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in _SPACES}
+
+
+def design_space_names() -> list[str]:
+    """``["AnyNetX_A", ..., "AnyNetX_E", "RegNet", "RegNetX"]``."""
+    return list(_SPACES)
+
+
+def design_space(name: Union[str, DesignSpace]) -> DesignSpace:
+    """The design space called ``name`` (case-insensitive; ``-``/``_`` ignored).
+
+    >>> design_space("anynetx_e").name
+    'AnyNetX_E'
+
+    Raises:
+        ValueError: unknown name; the message lists the valid names.
+    """
+    if isinstance(name, DesignSpace):
+        return name
+    if isinstance(name, str):
+        key = re.sub(r"[^a-z0-9]", "", name.lower())
+        if key in _BY_KEY:
+            return _SPACES[_BY_KEY[key]]
+    raise ValueError(f"unknown design space {name!r}; choose one of: {', '.join(_SPACES)}")

@@ -1,0 +1,226 @@
+"""Analysis: EDF, bootstrap good ranges, population comparison, width fit, results frames."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import regnet_lab as rl
+from regnet_lab.analysis import quantized_widths_grid
+
+
+# ------------------------------------------------------------------ EDF
+
+
+def test_edf_is_strict_and_runs_from_0_to_1():
+    x, f = rl.edf([2.0, 1.0, 2.0, 4.0])
+    assert x[:3].tolist() == [1.0, 2.0, 4.0] and x[3] > 4.0
+    assert f.tolist() == [0.0, 0.25, 0.75, 1.0]  # F(e) = fraction with error < e
+    _, g = rl.edf([1, 2, 3, 4], grid=[0, 2, 2.5, 10])
+    assert g.tolist() == [0.0, 0.25, 0.5, 1.0]
+    with pytest.raises(ValueError):
+        rl.edf([])
+    with pytest.raises(ValueError):
+        rl.edf([1.0, float("nan")])
+
+
+# ------------------------------------------------------------------ bootstrap
+
+
+def _population(n=500, seed=0, best=3.0):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 10, n)
+    err = 30 + (x - best) ** 2 + rng.normal(0, 1.0, n)
+    return x, err
+
+
+def test_bootstrap_finds_known_good_range():
+    x, err = _population(best=3.0)
+    gr = rl.bootstrap_good_range(x, err)
+    assert gr.lo <= 3.0 <= gr.hi and gr.hi - gr.lo < 3.0
+    assert 3.0 in gr and 9.0 not in gr
+    assert gr.subsample == 125 and gr.reps == 10_000 and gr.samples.shape == (10_000,)
+    # reproducible, and a different seed moves it only a little
+    again = rl.bootstrap_good_range(x, err)
+    assert (again.lo, again.hi) == (gr.lo, gr.hi)
+    other = rl.bootstrap_good_range(x, err, seed=1)
+    assert abs(other.median - gr.median) < 1.0
+
+
+def test_bootstrap_uninformative_parameter_has_wide_range():
+    x, err = _population()
+    noise = np.random.default_rng(9).uniform(0, 10, x.size)  # unrelated to error
+    gr = rl.bootstrap_good_range(noise, err)
+    assert gr.hi - gr.lo > 5.0
+
+
+def test_bootstrap_is_fast():
+    x, err = _population()
+    rl.bootstrap_good_range(x, err, reps=100)  # warm up
+    t = time.perf_counter()
+    rl.bootstrap_good_range(x, err, frac=0.25, reps=10_000)
+    assert time.perf_counter() - t < 1.0
+
+
+@pytest.mark.parametrize("kwargs,msg", [
+    ({"frac": 0}, "frac"), ({"frac": 1.5}, "frac"), ({"frac": "a"}, "frac"),
+    ({"reps": 0}, "reps"), ({"reps": 2.5}, "reps"), ({"ci": 1.0}, "ci"), ({"ci": 0}, "ci"),
+    ({"seed": -3}, "seed"),
+])
+def test_bootstrap_bad_arguments(kwargs, msg):
+    x, err = _population(50)
+    with pytest.raises(ValueError, match=msg):
+        rl.bootstrap_good_range(x, err, **kwargs)
+
+
+def test_bootstrap_mismatched_inputs():
+    with pytest.raises(ValueError, match="same length"):
+        rl.bootstrap_good_range([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="empty"):
+        rl.bootstrap_good_range([], [])
+
+
+def test_good_range_frame():
+    import pandas as pd
+
+    x, err = _population()
+    df = pd.DataFrame({"x": x, "y": np.random.default_rng(2).normal(size=x.size), "error": err,
+                       "const": 1.0})
+    gr = rl.good_range_frame(df)
+    assert list(gr.index) == ["x", "y"]
+    assert gr.loc["x", "lo"] <= 3.0 <= gr.loc["x", "hi"]
+    single = rl.bootstrap_good_range(df["x"], df["error"])
+    assert gr.loc["x", "lo"] == pytest.approx(single.lo) and gr.loc["x", "hi"] == pytest.approx(single.hi)
+    with pytest.raises(ValueError, match="column"):
+        rl.good_range_frame(df, columns=["nope"])
+
+
+# ------------------------------------------------------------------ comparing populations
+
+
+def test_shifted_populations_are_detected():
+    rng = np.random.default_rng(0)
+    a = rng.normal(40, 2, 500)
+    b = rng.normal(41, 2, 500)
+    c = rl.compare_populations(a, b)
+    assert c.ks_pvalue < 1e-6 and c.ks_statistic > 0.1
+    assert c.mean_diff_ci[1] < 0 and c.mean_differs
+    assert c.mean_diff_ci[0] < -1 < c.mean_diff_ci[1] + 0.5
+    assert c.best_quartile_ci[1] < 0 and c.best_quartile_differs
+    assert (c.n_a, c.n_b) == (500, 500)
+
+
+def test_identical_populations_are_not_told_apart():
+    # Same distribution: each test may cry wolf 5% of the time, so count over 30 draws.
+    ks = mean = quart = 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        a, b = rng.normal(40, 2, 500), rng.normal(40, 2, 400)
+        c = rl.compare_populations(a, b, reps=1000)
+        ks += c.ks_pvalue < 0.05
+        mean += c.mean_differs
+        quart += c.best_quartile_differs
+    assert ks <= 5 and mean <= 5 and quart <= 5
+    assert rl.compare_populations(a, b, reps=1000) == c  # reproducible
+
+
+def test_best_quartile_difference_alone():
+    # same mean, but b has a better tail: only the best-quartile interval should see it
+    rng = np.random.default_rng(2)
+    a = rng.normal(40, 1, 1000)
+    b = np.concatenate([rng.normal(38, 1, 250), rng.normal(40.67, 1, 750)])
+    c = rl.compare_populations(a, b)
+    assert c.best_quartile_ci[0] > 0
+
+
+def test_compare_bad_arguments():
+    with pytest.raises(ValueError, match="at least 2"):
+        rl.compare_populations([1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="reps"):
+        rl.compare_populations([1.0, 2.0], [1.0, 2.0], reps=0)
+
+
+# ------------------------------------------------------------------ width fit
+
+
+def test_fit_recovers_zoo_models_exactly_before_compatibility():
+    for name in ("RegNetX-200MF", "RegNetX-400MF", "RegNetX-3.2GF"):
+        c = rl.zoo_config(name)
+        fit = rl.fit_quantized_linear(c.quantized.block_widths)
+        assert fit.e_fit == 0 and fit.w0 == c.w0
+        assert fit.fit_widths == c.quantized.block_widths
+        assert fit.wm == pytest.approx(c.wm, abs=0.05)
+        assert fit.regnet(group_width=c.g).depths == c.depths
+    # after the compatibility rule the widths are slightly off the rule: small positive e_fit
+    fit = rl.fit_quantized_linear(rl.zoo_config("RegNetX-400MF").block_widths)
+    assert 0 < fit.e_fit < 0.05
+
+
+@settings(max_examples=8, deadline=None)
+@given(d=st.integers(4, 30), w0=st.integers(1, 12), wa=st.integers(50, 900), wm=st.integers(1600, 2900))
+def test_fit_recovers_generated_regnets(d, w0, wa, wm):
+    c = rl.RegNetConfig(depth=d, w0=8 * w0, wa=wa / 10, wm=wm / 1000, group_width=8)  # g=8, b=1: no rounding
+    fit = rl.fit_quantized_linear(c.block_widths)
+    assert fit.e_fit == pytest.approx(0, abs=1e-12)
+    assert fit.w0 == c.w0 and fit.fit_widths == c.block_widths
+    again = fit.regnet(group_width=8)
+    assert (again.depths, again.widths) == (c.depths, c.widths)
+
+
+def test_e_fit_definition():
+    widths = [16, 16, 32, 64]
+    fit = rl.fit_quantized_linear(widths)
+    assert fit.e_fit == pytest.approx(np.mean(np.abs(np.log(np.array(fit.fit_widths) / widths))))
+    bumpy = rl.fit_quantized_linear([64, 8, 512, 16, 256])
+    assert bumpy.e_fit > 0.5
+
+
+def test_quantized_widths_grid_matches_scalar_rule():
+    w = quantized_widths_grid(np.array([24.0, 48.0]), np.array([36.44, 27.89]), np.array([2.49, 2.09]), 13)
+    assert tuple(w[0]) == rl.quantize_widths(24, 36.44, 2.49, 13).block_widths
+    assert tuple(w[1]) == rl.quantize_widths(48, 27.89, 2.09, 13).block_widths
+
+
+def test_fit_bad_arguments():
+    with pytest.raises(ValueError):
+        rl.fit_quantized_linear([])
+    with pytest.raises(ValueError, match="positive"):
+        rl.fit_quantized_linear([8, 0, 16])
+    with pytest.raises(ValueError, match="wm_range"):
+        rl.fit_quantized_linear([8, 16], wm_range=(0.5, 2))
+
+
+# ------------------------------------------------------------------ results frames
+
+
+def test_results_frame_columns_and_values():
+    reg = rl.regime("fashion-mnist")
+    a = rl.design_space("AnyNetX_E").sample(4, seed=0, flops="default", regime=reg)
+    r = rl.design_space("RegNet").sample(3, seed=0, flops="default", regime=reg)
+    errs = [30.0, 31.0, 32.0, 33.0, 29.0, 28.0, 27.0]
+    df = rl.results_frame(a + r, errs, space=["AnyNetX_E"] * 4 + ["RegNet"] * 3, extra=list(range(7)))
+    assert len(df) == 7
+    for col in ("space", "num_stages", "depth", "d1", "d4", "w1", "w4", "b1", "g4", "flops", "params",
+                "acts", "error", "d", "w0", "wa", "wm", "b", "g", "extra", "description"):
+        assert col in df
+    assert df["flops"].tolist() == [rl.complexity(c, resolution=28).flops for c in a + r]  # inferred 28px
+    assert np.isnan(df.loc[0, "w0"]) and df.loc[4, "w0"] == r[0].w0
+    assert df.loc[6, "description"] is r[2]
+    assert (df["flops"] >= reg.flops_band[0]).all() and (df["flops"] <= reg.flops_band[1]).all()
+    df224 = rl.results_frame(a, resolution=224)
+    assert (df224["flops"] > df["flops"][:4].to_numpy()).all()
+    with pytest.raises(ValueError, match="errors"):
+        rl.results_frame(a, [1.0])
+    with pytest.raises(ValueError, match="AnyNetConfig or RegNetConfig"):
+        rl.results_frame(["RegNetX-400MF"])
+
+
+def test_results_frame_with_fit():
+    c = rl.zoo_config("RegNetX-200MF")
+    df = rl.results_frame([c], [31.1], fit=True)
+    assert df.loc[0, "flops"] == rl.complexity(c).flops  # zoo models: paper regime, 224px
+    assert df.loc[0, "e_fit"] < 0.05 and df.loc[0, "fit_w0"] == 24
