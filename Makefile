@@ -19,7 +19,6 @@ PY := $(VENV)/bin/python
 JB := $(VENV)/bin/jupyter-book
 STAMP := $(VENV)/.regnet-lab-installed
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
-APT_UPDATED := /tmp/.regnet-lab-apt-updated
 
 FMNIST_SYSTEM := /usr/share/datasets/fashion-mnist
 FMNIST_DATA := data/fashion-mnist
@@ -42,7 +41,11 @@ book: env data
 
 test: env data system-deps
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory unit nbval book-ci browser; \
+	for step in unit nbval book-ci browser; do \
+	  t=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$step; \
+	  echo "== make $$step: $$(( $$(date +%s) - t )) s"; \
+	done; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s (after set-up)"
 
 # ---- set-up -------------------------------------------------------------------------------
@@ -72,8 +75,8 @@ $(STAMP): requirements.txt pyproject.toml
 data:
 	@if [ -d $(FMNIST_SYSTEM) ] || [ -f $(FMNIST_DATA)/train-images-idx3-ubyte.gz ]; then :; \
 	elif [ "$(IS_ROOT)" = yes ] && command -v apt-get >/dev/null; then \
-	  { [ -f $(APT_UPDATED) ] || { apt-get update -q && touch $(APT_UPDATED); }; } && \
-	  apt-get install -y -q dataset-fashion-mnist || echo "apt-get could not install dataset-fashion-mnist"; \
+	  { apt-get update -q && apt-get install -y -q dataset-fashion-mnist; } \
+	    || echo "apt-get could not install dataset-fashion-mnist"; \
 	fi
 	@mkdir -p $(FMNIST_DATA)
 	@for f in $(FMNIST_FILES); do \
@@ -89,13 +92,12 @@ data:
 # who prefers Selenium), and the data set.
 system-deps:
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromium >/dev/null || missing="$$missing chromium fonts-liberation"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	[ -d $(FMNIST_SYSTEM) ] || missing="$$missing dataset-fashion-mnist"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(IS_ROOT)" = yes ] && command -v apt-get >/dev/null; then \
-	    { [ -f $(APT_UPDATED) ] || { apt-get update -q && touch $(APT_UPDATED); }; }; \
-	    apt-get install -y -q --no-install-recommends $$missing; \
+	    apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
 	  else \
 	    echo "missing Debian packages:$$missing (run as root, or install them)" >&2; exit 1; \
 	  fi; \

@@ -28,6 +28,10 @@ from .plotting import (STYLE, plot_edfs, plot_error_vs_param, plot_quantized_rul
                        use_style)
 
 # --- data, budgets, training ---
+from .data import (DATASETS, DatasetCorruptError, DatasetInfo, DatasetNotFoundError, dataset_info,
+                   load_dataset)
+from .budget import BUDGETS, Budget, budget_names, current_budget
+from .train import TrainResult, train
 
 # --- sweeps ---
 from .sweep import load_sweep, plan_sweep, read_results, run_sweep
@@ -35,6 +39,8 @@ from .sweep import load_sweep, plan_sweep, read_results, run_sweep
 __version__ = "0.1.0"
 
 __all__ = [
+    "DATASETS", "DatasetInfo", "DatasetNotFoundError", "DatasetCorruptError", "dataset_info",
+    "load_dataset", "Budget", "BUDGETS", "budget_names", "current_budget", "TrainResult", "train",
     "load_sweep", "plan_sweep", "run_sweep", "read_results",
     "QuantizedWidths", "quantize_widths", "make_compatible",
     "AnyNetConfig", "RegNetConfig", "as_anynet", "config_from_dict",

@@ -49,7 +49,7 @@ def _sweep(args: argparse.Namespace) -> int:
     import shlex
 
     from .budget import current_budget
-    from .sweep import plan_sweep, read_results, record_run, run_sweep
+    from .sweep import check_output_path, plan_sweep, read_results, record_run, run_sweep
 
     budget = current_budget(args.budget)
     plan = plan_sweep(args.space, args.n, budget=budget.name, dataset=args.dataset, seed=args.seed,
@@ -58,6 +58,7 @@ def _sweep(args: argparse.Namespace) -> int:
     threads = args.threads if args.threads is not None else budget.threads_per_worker
     slurm = {"slurm_partition": args.partition} if args.partition else {}
     start = time.time()
+    check_output_path(args.out)
     before = len(read_results(args.out))
     command = "python -m regnet_lab " + " ".join(shlex.quote(a) for a in args.argv)
     completed = False

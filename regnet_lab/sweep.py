@@ -161,7 +161,9 @@ def _append(path: Path, record: dict[str, Any]) -> None:
         os.fsync(f.fileno())
 
 
-def _check_writable(path: Path) -> None:
+def check_output_path(path: PathLike) -> None:
+    """Raise ValueError unless ``path`` can be created or appended to."""
+    path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8"):
@@ -331,7 +333,7 @@ def run_sweep(plan: SweepPlan, out: PathLike, workers: int = 1, executor: str = 
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
     if executor not in ("local", "slurm", "submitit-local"):
         raise ValueError(f"executor must be 'local' or 'slurm', got {executor!r}")
-    _check_writable(out)
+    check_output_path(out)
     existing = read_results(out, repair=True)
     for r in existing:
         mismatch = {k: (r.get(k), v) for k, v in plan.key().items() if r.get(k) != v}

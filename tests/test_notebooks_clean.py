@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +86,6 @@ def test_repository_url_is_written_only_in_config():
         if path.name == "_config.yml" and path.parent == ROOT:
             continue
         if path.suffix == ".ipynb" and path.parent.name == "chapters":
-            import nbformat
-
             cells = nbformat.read(path, as_version=4).cells
             ids = {sync_notebooks.BADGE_ID, sync_notebooks.SETUP_ID}
             text = "\n".join(c.source for c in cells if c.get("id") not in ids)
