@@ -5,18 +5,14 @@ AnyNetX_A, a design space of 4-stage networks of X blocks with free per-stage de
 ``w_i``, bottleneck ratio ``b_i`` and group width ``g_i``, and narrows it down step by step
 (Table 1 of the paper):
 
-=========  ===============================================  ==================
-space      restriction added                                 size (paper)
-=========  ===============================================  ==================
-AnyNetX_A  ``d_i <= 16``, ``w_i <= 1024`` (multiple of 8),    (16*128*3*6)^4
-           ``b_i in {1,2,4}``, ``g_i in {1,2,4,8,16,32}``     ~ 1.8e18
-AnyNetX_B  one shared ``b``                                   ~ 6.8e16
-AnyNetX_C  one shared ``g``                                   ~ 3.2e14
-AnyNetX_D  ``w_{i+1} >= w_i``                                 ~ 1.3e13
-AnyNetX_E  ``d_{i+1} >= d_i``                                 ~ 5.5e11
-RegNet     widths from the quantized linear rule (eqs. 2-4),  ~ 3.0e8
-           six parameters ``d, w0, wa, wm, b, g``
-=========  ===============================================  ==================
+* AnyNetX_A: ``d_i <= 16``, ``w_i <= 1024`` (multiple of 8), ``b_i in {1, 2, 4}``,
+  ``g_i in {1, 2, 4, 8, 16, 32}``; size (16*128*3*6)^4, about 1.8e18.
+* AnyNetX_B: one shared ``b``; about 6.8e16.
+* AnyNetX_C: one shared ``g``; about 3.2e14.
+* AnyNetX_D: ``w_{i+1} >= w_i``; about 1.3e13.
+* AnyNetX_E: ``d_{i+1} >= d_i``; about 5.5e11.
+* RegNet: widths from the quantized linear rule (eqs. 2-4), six parameters ``d, w0, wa, wm, b,
+  g``; about 3.0e8.
 
 plus ``RegNetX``, the RegNet space refined by the analysis of Section 3.3 (``b = 1``, ``wm >= 2``
 and a middle range of depths, ``12 <= d <= 28`` at 224px as quoted by timm's documentation of
@@ -464,12 +460,15 @@ class DesignSpace:
                 and desc.group_widths == tuple(arrays["g"][i].tolist()))
 
     def size(self, regime: Union[str, Regime] = "paper") -> int:  # pragma: no cover - abstract
+        """The exact number of configurations of the space under ``regime``'s bounds (an int)."""
         raise NotImplementedError
 
     def paper_size(self) -> Optional[float]:  # pragma: no cover - abstract
+        """The size printed in the paper's Table 1 (``None`` where the paper gives none)."""
         raise NotImplementedError
 
     def size_explanation(self, regime: Union[str, Regime] = "paper") -> str:  # pragma: no cover
+        """How :meth:`DesignSpace.size` is counted and why it differs from the paper's figure."""
         raise NotImplementedError
 
     # ---------------------------------------------------------------- sampling
@@ -832,7 +831,7 @@ class RegNetSpace(DesignSpace):
     uniform on their sets; draws that do not give exactly four stages, whose group width gets
     clamped, or (with a band) whose flops are outside the band are redrawn.
 
-    Membership (:meth:`contains`) of a RegNetConfig uses the continuous ranges (``wa = 24.48`` is
+    Membership (:meth:`DesignSpace.contains`) of a RegNetConfig uses the continuous ranges (``wa = 24.48`` is
     fine); that of an AnyNetConfig asks whether some parameters *on the sampling grid* expand to
     exactly that network (a vectorised search, about a second).
     """
@@ -958,7 +957,7 @@ class RegNetSpace(DesignSpace):
         and the ``b``/``g`` choices. It is an upper bound on the number of distinct networks: many
         tuples expand to the same network, and tuples that do not give four stages or whose group
         width gets clamped are not in the space (the sampler redraws them;
-        :meth:`sample_report` shows the fraction).
+        :meth:`DesignSpace.sample_report` shows the fraction).
         """
         grid = self._grid(_lookup_regime(regime))
         r = self.ranges(regime)
