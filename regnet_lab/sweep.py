@@ -91,6 +91,10 @@ def plan_sweep(space: str, n: int, budget: str = "cpu", dataset: str = "fashion-
     bud = current_budget(budget)
     dataset = canonical_dataset_name(dataset)
     band = flops if flops is not None else bud.flops_range
+    if band is None:
+        from .design_spaces import regime
+
+        band = regime(dataset).flops_band
     if band is not None:
         band = tuple(int(x) for x in band)
         if len(band) != 2 or band[0] > band[1] or band[0] < 0:
@@ -212,7 +216,8 @@ def train_one(task: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {
         "format": SWEEP_FORMAT, "id": task["id"], "index": task["index"], "space": task["space"],
         "seed": task["seed"], "train_seed": task["train_seed"], "dataset": task["dataset"],
-        "budget": task["budget"], "description": task["description"],
+        "budget": task["budget"], "budget_settings": task["budget_settings"],
+        "description": task["description"],
         "complexity": {"flops": cx.flops, "params": cx.params, "acts": cx.acts},
     }
     if task["description"].get("type") == "regnet":
@@ -339,11 +344,15 @@ def run_sweep(plan: SweepPlan, out: PathLike, workers: int = 1, executor: str = 
         mismatch = {k: (r.get(k), v) for k, v in plan.key().items() if r.get(k) != v}
         if mismatch:
             raise ValueError(f"{out} holds results of another sweep ({mismatch}); use another --out")
-    done_ids = {r["id"] for r in existing}
     from .budget import current_budget
 
-    descriptions = _descriptions(plan)
     budget_settings = current_budget(plan.budget).to_dict()
+    for r in existing:
+        if r.get("budget_settings", budget_settings) != budget_settings:
+            raise ValueError(f"{out} was trained with other settings of budget {plan.budget!r} "
+                             f"({r['budget_settings']}); use another --out or restore them")
+    done_ids = {r["id"] for r in existing}
+    descriptions = _descriptions(plan)
     if threads is None:
         threads = max(1, (os.cpu_count() or 1) // workers)
     tasks = [

@@ -356,7 +356,10 @@ def _train(description, name, info, bud: Budget, seed: int, dev: torch.device, p
     cuda = dev.type == "cuda"
     if cuda:
         torch.backends.cudnn.benchmark = True
-        amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        # bf16 only where the hardware has it (Ampere and newer); older GPUs such as Colab's
+        # T4 would emulate it slowly, so they get fp16 with a gradient scaler.
+        major, _ = torch.cuda.get_device_capability(dev)
+        amp_dtype = torch.bfloat16 if major >= 8 else torch.float16
     else:
         amp_dtype = None
     model = model.to(dev, memory_format=torch.channels_last)
