@@ -65,6 +65,9 @@ class Budget:
         threads_per_worker: suggested ``torch.set_num_threads`` per worker (``None``: leave
             torch's default).
         n_seeds: seeds per model when a chapter measures training noise.
+        live_models: models per design space in a chapter's live mini-sweep (the reference
+            sweeps, with ``n_models`` per space, are run once and committed instead).
+        live_epochs, live_train_subset: the shorter recipe of those live runs (see :meth:`live`).
         momentum, nesterov: SGD momentum (Nesterov by default).
         warmup_factor: the warm-up starts at ``warmup_factor * lr``.
         label_smoothing: label smoothing of the cross-entropy loss.
@@ -73,7 +76,8 @@ class Budget:
         eval_every: measure the test error every this many epochs (always after the last);
             evaluation of 10,000 images costs about a third of an epoch on 10,000 images.
         flops_range: ``(low, high)`` multiply-adds at the dataset's resolution that sweeps in
-            this budget sample models from (``None``: the design space's own default).
+            this budget sample models from (``None``: the regime's default band, 2-6 MF for
+            Fashion-MNIST and 2.5-8 MF for CIFAR-10, see :mod:`regnet_lab.design_spaces`).
         note: why the budget looks the way it does (shown in chapters).
     """
 
@@ -98,6 +102,9 @@ class Budget:
     eval_every: int = 1
     flops_range: Optional[tuple[int, int]] = None
     note: str = ""
+    live_models: int = 3
+    live_epochs: Optional[int] = None
+    live_train_subset: Optional[int] = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -146,6 +153,15 @@ class Budget:
             d["flops_range"] = list(d["flops_range"])
         return d
 
+    def live(self) -> "Budget":
+        """The recipe of a chapter's live mini-sweep: this budget, shortened to ``live_epochs``
+        on ``live_train_subset`` images where those are set, so a chapter can train
+        ``live_models`` models per space in its time limit (a few minutes in ``cpu``)."""
+        epochs = self.live_epochs or self.epochs
+        return self.replace(epochs=epochs, train_subset=self.live_train_subset or self.train_subset,
+                            warmup_epochs=min(self.warmup_epochs, epochs / 4),
+                            eval_every=min(self.eval_every, epochs))
+
     def describe(self) -> str:
         """One sentence for a chapter: what this budget trains."""
         train = "all" if self.train_subset is None else f"{self.train_subset:,}"
@@ -170,11 +186,17 @@ _CI = Budget(
     threads_per_worker=None,
     n_seeds=2,
     eval_batch_size=500,
-    flops_range=(1_000_000, 8_000_000),
-    note="For tests only: a chapter runs in seconds on 2 CPU cores; the errors are not "
-         "meaningful.",
+    flops_range=(500_000, 2_000_000),
+    note="For tests only: about a second per small model on 2 CPU cores (32 SGD steps); the "
+         "errors (around 50-70% on Fashion-MNIST) are not meaningful.",
 )
 
+# Chosen from pilot runs on the 2-core machine (benchmarks/README.md, "Choosing the cpu budget"):
+# AnyNetX_A models in the Fashion-MNIST regime's 2-6 MF band cost 23-69 CPU-seconds each (mean
+# 43 s, 1 thread), so 7 spaces x 100 models take about 4.2 hours with 2 workers; the seed noise
+# (5 seeds) is 0.6 points for typical models, 1.1 for the least stable ones, against a spread of
+# 16.0-21.3% (sd 1.8) between models. lr 0.05 gave 2-3 points worse errors and no less noise;
+# 3 epochs had similar noise with 1.5 points higher errors.
 _CPU = Budget(
     name="cpu",
     epochs=4,
@@ -191,11 +213,12 @@ _CPU = Budget(
     eval_batch_size=500,
     eval_every=4,
     flops_range=None,
-    note="The reference-sweep budget, chosen from pilot runs on a 2-core CPU (benchmarks/README.md): "
-         "4 epochs on 10,000 training images, error on all 10,000 test images, models in the "
-         "regime's 2-6 MF band. Measured there: about 43 CPU-seconds per model, seed noise "
-         "(standard deviation of one model's error over seeds) about 0.6 points against a spread "
-         "of about 1.8 points between models.",
+    live_models=3,
+    live_epochs=1,
+    live_train_subset=5_000,
+    note="The reference sweeps' budget: 4 epochs on a fixed 10,000-image subset, error on the "
+         "full test set, about 45 CPU-seconds per 2-6 MF model. Seed noise (std over 5 seeds) "
+         "0.6-1.1 points against a spread of about 5 points between models.",
 )
 
 _GPU = Budget(
@@ -204,7 +227,7 @@ _GPU = Budget(
     train_subset=None,
     test_subset=None,
     batch_size=256,
-    lr=0.1,
+    lr=0.2,
     weight_decay=5e-4,
     warmup_epochs=1.0,
     n_models=100,
@@ -212,8 +235,13 @@ _GPU = Budget(
     threads_per_worker=None,
     n_seeds=5,
     eval_batch_size=1000,
+    eval_every=1,
     flops_range=None,
-    note="Colab scale: the whole training set and the paper's 10-epoch schedule (Section 3.1).",
+    live_models=20,
+    live_epochs=2,
+    note="Colab scale: the whole training set and the paper's 10-epoch schedule (Section 3.1); "
+         "lr scaled linearly with the batch (0.1 per 128 images). The paper samples n = 500 "
+         "models per space; pass --n 500 to a sweep for that.",
 )
 
 #: The built-in budgets by name.

@@ -255,6 +255,16 @@ def _json_safe(x: Any) -> Any:
     return x
 
 
+# Budget fields that do not change how one model is trained (sweep size, parallelism, prose).
+_NOT_RECIPE = {"name", "note", "n_models", "workers", "threads_per_worker", "n_seeds", "flops_range",
+               "live_models", "live_epochs", "live_train_subset"}
+
+
+def _recipe(settings: dict[str, Any]) -> dict[str, Any]:
+    """The training recipe part of a budget's settings (what must agree to resume a sweep)."""
+    return {k: v for k, v in settings.items() if k not in _NOT_RECIPE}
+
+
 def _init_worker(threads: int) -> None:
     import torch
 
@@ -347,10 +357,11 @@ def run_sweep(plan: SweepPlan, out: PathLike, workers: int = 1, executor: str = 
     from .budget import current_budget
 
     budget_settings = current_budget(plan.budget).to_dict()
+    recipe = _recipe(budget_settings)
     for r in existing:
-        if r.get("budget_settings", budget_settings) != budget_settings:
-            raise ValueError(f"{out} was trained with other settings of budget {plan.budget!r} "
-                             f"({r['budget_settings']}); use another --out or restore them")
+        if _recipe(r.get("budget_settings", budget_settings)) != recipe:
+            raise ValueError(f"{out} was trained with another recipe for budget {plan.budget!r} "
+                             f"({_recipe(r['budget_settings'])}); use another --out or restore it")
     done_ids = {r["id"] for r in existing}
     descriptions = _descriptions(plan)
     if threads is None:
