@@ -16,9 +16,9 @@ optimizer) in several ways, interleaved over rounds so that a busy machine slows
 * ``compute``: the compute-only bound: the same steps on one pre-made, normalised batch
   (channels_last, like the trainer).
 
-Each measurement follows a few warm-up steps (the trainer's own first steps are included in its
-number, which slightly favours the others); the script prints the median over rounds. The last
-line is exactly::
+Every measurement starts from a freshly built model and times the same number of steps from the
+first one (cold start included alike; the DataLoader's worker start-up is left out, in its
+favour); the script prints the median over rounds. The last line is exactly::
 
     vs_compute_bound=X.XX vs_dataloader=Y.YY
 
@@ -58,7 +58,6 @@ MODEL = rl.AnyNetConfig(depths=(1, 1, 2, 1), widths=(16, 32, 64, 128),
                         bottleneck_ratios=(1, 1, 1, 1), group_widths=(8, 8, 8, 8),
                         stem_width=16)
 BATCH = 128
-WARMUP_STEPS = 3
 
 
 def make_model(channels_last: bool = True):
@@ -95,8 +94,6 @@ def run_compute(steps: int) -> float:
     opt = optimizer_for(model)
     x = torch.randn(BATCH, *info.shape).contiguous(memory_format=torch.channels_last)
     y = torch.randint(0, info.num_classes, (BATCH,))
-    for _ in range(WARMUP_STEPS):
-        sgd_step(model, opt, x, y)
     t = time.perf_counter()
     for _ in range(steps):
         sgd_step(model, opt, x, y)
@@ -130,10 +127,7 @@ def run_dataloader(steps: int, root: Path, workers: int, channels_last: bool = F
     model = make_model(channels_last)
     opt = optimizer_for(model)
     fmt = torch.channels_last if channels_last else torch.contiguous_format
-    it = iter(loader)
-    for _ in range(WARMUP_STEPS):
-        x, y = next(it)
-        sgd_step(model, opt, x.contiguous(memory_format=fmt), y)
+    it = iter(loader)  # worker start-up is not timed (in the DataLoader's favour)
     t = time.perf_counter()
     for _ in range(steps):
         x, y = next(it)

@@ -43,6 +43,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -51,6 +52,7 @@ import os
 import pickle
 import re
 import tarfile
+import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -497,6 +499,25 @@ def _stamps(files: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
 # Download (only when nothing was found)
 
 
+@contextlib.contextmanager
+def _download_lock(target: Path):
+    """An exclusive lock per target folder so parallel workers download only once (POSIX)."""
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    # The lock file lives in the temp folder (not in the data folder, which git may track).
+    key = hashlib.md5(str(target.resolve()).encode(), usedforsecurity=False).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"regnet_lab_download_{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def _download(name: str, target: Path) -> None:
     """Fetch the official files through torchvision into ``target``."""
     try:
@@ -555,7 +576,10 @@ def load_dataset(name: str, split: str = "train", root: Optional[PathLike] = Non
             f"{_INFO[name].title} ({split}) was not found in:\n{where}\n"
             f"and download=False.\n" + _how_to_get(name, target))
     try:
-        _download(name, target)
+        with _download_lock(target):
+            # another process (a sweep worker) may have fetched it while we waited
+            if _find_files(name, split, target) is None:
+                _download(name, target)
     except Exception as exc:
         raise DatasetNotFoundError(
             f"{_INFO[name].title} ({split}) was not found in:\n{where}\n"

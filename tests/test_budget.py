@@ -34,7 +34,7 @@ def test_budgets_are_ordered_by_cost():
     assert images(ci) < images(cpu) < images(gpu)
     assert ci.n_models <= cpu.n_models <= gpu.n_models
     # ci: seconds on 2 CPU cores
-    assert ci.epochs == 1 and ci.train_subset <= 1000 and ci.test_subset <= 1000
+    assert ci.epochs == 1 and ci.train_subset <= 2048 and ci.test_subset <= 1000
 
 
 def test_explicit_name_wins(monkeypatch):
@@ -82,7 +82,25 @@ def test_frozen_and_replace():
     ("train_subset", 0), ("test_subset", -5), ("lr", 0.0), ("lr", float("nan")),
     ("weight_decay", -1e-4), ("warmup_epochs", 99), ("momentum", 1.0), ("workers", 0),
     ("eval_every", 0), ("label_smoothing", 1.0), ("flops_range", (5, 1)), ("name", ""),
+    ("live_models", 0), ("live_epochs", 0), ("live_train_subset", -1),
 ])
 def test_bad_values_raise_valueerror_naming_the_field(field, value):
     with pytest.raises(ValueError, match=field):
         B.BUDGETS["ci"].replace(**{field: value})
+
+
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(B, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 2
+
+
+@pytest.mark.parametrize("name", ["ci", "cpu", "gpu"])
+def test_live_recipe_is_no_bigger(name):
+    b = B.BUDGETS[name]
+    live = b.live()
+    assert live.name == b.name and live.epochs <= b.epochs
+    assert (live.train_subset or 10**9) <= (b.train_subset or 10**9)
+    assert live.warmup_epochs <= live.epochs and live.eval_every <= live.epochs
+    assert 1 <= b.live_models <= b.n_models

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import pickle
 from pathlib import Path
 
@@ -206,6 +205,13 @@ def test_eval_every_skips_epochs(cifar):
     assert r.curves["test_error"][2] == r.error
 
 
+def test_progress_bar(cifar, capsys):
+    r = train(TINY, dataset="cifar-10", budget=QUICK.replace(epochs=1), device="cpu",
+              progress=True)
+    assert r.status == "ok"
+    assert "train cifar-10" in capsys.readouterr().err
+
+
 def test_threads_are_restored(cifar):
     before = torch.get_num_threads()
     r = train(TINY, dataset="cifar-10", budget=QUICK.replace(epochs=1), device="cpu", threads=1)
@@ -244,11 +250,20 @@ def test_bad_description_raises_valueerror():
 
 @pytest.mark.skipif(data.locate_dataset("fashion-mnist", "test") is None,
                     reason="Fashion-MNIST not installed (apt package dataset-fashion-mnist)")
-def test_fashion_mnist_ci_budget_is_fast_and_learns():
+def test_fashion_mnist_ci_budget_learns():
     model = rl.AnyNetConfig(depths=(1, 1, 1), widths=(16, 32, 64), bottleneck_ratios=(1, 1, 1),
                             group_widths=(8, 8, 8), stem_width=16)
-    r = train(model, budget="ci", seed=0, device="cpu")
+    r = train(model, budget="ci", seed=0, device="cpu", threads=1)
     assert r.status == "ok" and r.settings["train_images"] == BUDGETS["ci"].train_subset
     assert r.settings["hflip"] is False and r.settings["crop_padding"] == 2
-    assert r.seconds < 30
-    assert r.error < 85  # better than guessing (90%) after one short epoch
+    assert r.error < 85  # better than guessing (90%) after 32 steps
+
+
+def test_docstring_examples():
+    import doctest
+    import importlib
+
+    # (``regnet_lab.train`` as an attribute is the function; the module is in sys.modules)
+    T = importlib.import_module("regnet_lab.train")
+    result = doctest.testmod(T, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 3
