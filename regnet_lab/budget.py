@@ -216,7 +216,7 @@ _CPU = Budget(
     eval_every=4,
     flops_range=None,
     live_models=3,
-    live_epochs=1,
+    live_epochs=2,
     live_train_subset=5_000,
     note="The reference sweeps' budget: 4 epochs on a fixed 10,000-image subset, error on the "
          "full test set, about 45 CPU-seconds per 2-6 MF model. Seed noise (std over 5 seeds) "
