@@ -79,15 +79,16 @@ def write_report(files: Iterable[PathLike], out: PathLike = "report") -> Path:
             params = [p for p in _PARAMETERS if p in sub and sub[p].notna().all() and sub[p].nunique() > 1]
             if not params:
                 continue
-            ncols = min(4, len(params))
+            ncols = min(3, len(params))
             nrows = -(-len(params) // ncols)
-            fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.8 * nrows), squeeze=False)
+            fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 3.2 * nrows), squeeze=False)
             for ax, p in zip(axes.flat, params):
                 values, errs = sub[p].to_numpy(dtype=float), sub["error"].to_numpy(dtype=float)
                 plot_error_vs_param(values, errs, p, ax=ax, band=bootstrap_good_range(values, errs))
             for ax in list(axes.flat)[len(params):]:
                 ax.set_visible(False)
             fig.suptitle(f"{s}: error vs parameters (n={len(sub)})")
+            fig.tight_layout()
             name = f"params_{s}.png"
             parts.append(f"<h2>{html.escape(s)}</h2><img alt='{html.escape(s)} error vs parameters' "
                          f"src='data:image/png;base64,{_png(fig, out / name)}'>")

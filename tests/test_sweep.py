@@ -129,3 +129,10 @@ def test_two_local_workers_and_load_sweep(tmp_path):
     assert sorted(df["id"]) == [f"AnyNetX_D-s2-000{i}" for i in range(3)]
     assert {"error", "flops", "params", "d1", "w4", "g4", "description"} <= set(df.columns)
     assert (df["w1"] <= df["w2"]).all()  # D's rule survives the round trip
+    from regnet_lab.cli import main
+
+    assert main(["analyze", str(out), "--out", str(tmp_path / "report")]) == 0
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert "Error EDFs" in page and "data:image/png;base64," in page
+    assert (tmp_path / "report" / "edfs.png").stat().st_size > 1000
+    assert main(["analyze", str(tmp_path / "missing.jsonl")]) == 2
