@@ -435,7 +435,7 @@ def _train(description, name, info, bud: Budget, seed: int, dev: torch.device, p
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total_steps, desc=f"train {name}", unit="step", leave=False)
+        bar = tqdm(total=total_steps, desc=f"train {name}", unit="step", leave=True)
 
     model.train()
     step = 0
