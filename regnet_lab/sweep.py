@@ -24,7 +24,6 @@ import socket
 import sys
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -278,21 +277,15 @@ def _run_local(tasks: list[dict[str, Any]], workers: int) -> Iterator[dict[str, 
         for task in tasks:
             yield train_one(task)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_init_worker, initargs=(tasks[0]["threads"],)) as pool:
-        pending: set[Future] = set()
-        queue = list(reversed(tasks))
-        try:
-            while queue or pending:
-                while queue and len(pending) < 2 * workers:  # keep memory bounded, workers busy
-                    pending.add(pool.submit(train_one, queue.pop()))
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield fut.result()
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
+    pool = get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(tasks[0]["threads"],))
+    try:
+        yield from pool.imap_unordered(train_one, tasks, chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # Ctrl-C or an error: stop the workers now; finished models are on disk
+        raise
+    finally:
+        pool.join()
 
 
 def _run_submitit(tasks: list[dict[str, Any]], workers: int, folder: Path, cluster: Optional[str],

@@ -136,3 +136,24 @@ def test_two_local_workers_and_load_sweep(tmp_path):
     assert "Error EDFs" in page and "data:image/png;base64," in page
     assert (tmp_path / "report" / "edfs.png").stat().st_size > 1000
     assert main(["analyze", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_ctrl_c_with_two_workers_stops_promptly_and_resumes(tmp_path):
+    out = tmp_path / "g.jsonl"
+    args = [sys.executable, "-m", "regnet_lab", "sweep", "--space", "AnyNetX_E", "--n", "8", "--budget", "ci",
+            "--seed", "4", "--out", str(out), "--workers", "2", "--threads", "1", "--no-progress"]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and (not out.exists() or not out.read_bytes().strip()):
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    assert proc.wait(timeout=60) == 130
+    assert "run the same command again" in proc.stderr.read()
+    interrupted_at = len(_ids(out))
+    assert 1 <= interrupted_at < 8
+    runs = json.loads((tmp_path / "manifest.json").read_text())["g.jsonl"]["runs"]
+    assert runs[-1]["completed"] is False and runs[-1]["models_after"] == interrupted_at
+    assert _cli(*args[3:]).returncode == 0
+    ids = _ids(out)
+    assert len(ids) == 8 == len(set(ids))
