@@ -67,13 +67,17 @@ def write_report(files: Iterable[PathLike], out: PathLike = "report") -> Path:
         plot_edfs(errors, ax=ax)
         parts.append(f"<h2>Error EDFs</h2><img alt='error EDFs' src='data:image/png;base64,{_png(fig, out / 'edfs.png')}'>")
         if len(spaces) > 1:
+            head = "".join(f"<th>{h}</th>" for h in ("pair", "n", "KS statistic", "KS p-value",
+                                                      "mean diff [95% CI]", "best-quartile diff [95% CI]"))
             rows = []
             for a, b in combinations(spaces, 2):
                 c = compare_populations(errors[a], errors[b])
-                rows.append(f"<tr><td>{html.escape(a)} vs {html.escape(b)}</td>"
-                            + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in _flat(c)) + "</tr>")
-            header = "".join(f"<th>{html.escape(k)}</th>" for k in _flat_keys(compare_populations(errors[spaces[0]], errors[spaces[1]])))
-            parts.append(f"<h2>Pairwise comparisons</h2><table><tr><th>pair</th>{header}</tr>{''.join(rows)}</table>")
+                cells = (f"{a} vs {b}", f"{c.n_a} / {c.n_b}", f"{c.ks_statistic:.3f}", f"{c.ks_pvalue:.3g}",
+                         f"{c.mean_diff:.2f} [{c.mean_diff_ci[0]:.2f}, {c.mean_diff_ci[1]:.2f}]",
+                         f"{c.best_quartile_diff:.2f} [{c.best_quartile_ci[0]:.2f}, {c.best_quartile_ci[1]:.2f}]")
+                rows.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in cells) + "</tr>")
+            parts.append(f"<h2>Pairwise comparisons (a minus b, error %)</h2><table><tr>{head}</tr>"
+                         f"{''.join(rows)}</table>")
         for s in spaces:
             sub = ok[ok["space"] == s]
             params = [p for p in _PARAMETERS if p in sub and sub[p].notna().all() and sub[p].nunique() > 1]
@@ -99,22 +103,3 @@ def write_report(files: Iterable[PathLike], out: PathLike = "report") -> Path:
                      + "".join(parts) + "</body></html>")
     return index
 
-
-def _flat(c) -> list:
-    d = c if isinstance(c, dict) else getattr(c, "__dict__", {}) or c._asdict()
-    out = []
-    for v in d.values():
-        out.extend(v if isinstance(v, (tuple, list)) else [v])
-    return out
-
-
-def _flat_keys(c) -> list[str]:
-    d = c if isinstance(c, dict) else getattr(c, "__dict__", {}) or c._asdict()
-    keys = []
-    for k, v in d.items():
-        keys.extend([f"{k} lo", f"{k} hi"] if isinstance(v, (tuple, list)) else [k])
-    return keys
-
-
-def _fmt(v) -> str:
-    return f"{v:.3g}" if isinstance(v, float) else str(v)
