@@ -35,6 +35,11 @@ from .train import TrainResult, train
 
 # --- sweeps ---
 from .sweep import load_sweep, plan_sweep, read_results, run_sweep
+from .reference import load_reference, reference_dir, reference_manifest
+
+# --- measured speed, notebooks ---
+from .speed import SpeedResult, time_models
+from .notebook import glue
 
 __version__ = "0.1.0"
 
@@ -42,6 +47,8 @@ __all__ = [
     "DATASETS", "DatasetInfo", "DatasetNotFoundError", "DatasetCorruptError", "dataset_info",
     "load_dataset", "Budget", "BUDGETS", "budget_names", "current_budget", "TrainResult", "train",
     "load_sweep", "plan_sweep", "run_sweep", "read_results",
+    "load_reference", "reference_dir", "reference_manifest",
+    "SpeedResult", "time_models", "glue",
     "QuantizedWidths", "quantize_widths", "make_compatible",
     "AnyNetConfig", "RegNetConfig", "as_anynet", "config_from_dict",
     "zoo_names", "zoo_config",

@@ -73,6 +73,7 @@ def setup_cell(config: dict) -> nbformat.NotebookNode:
     """The second cell: installs regnet_lab on Colab only; does nothing anywhere else (removed
     from the web book, where it would show nothing)."""
     url, branch = repository(config)
+    raw_url = f"https://raw.githubusercontent.com/{url[len('https://github.com/'):]}/{branch}"
     source = "\n".join(
         [
             "# Setup: on Google Colab, install regnet_lab from the book's repository.",
@@ -86,6 +87,10 @@ def setup_cell(config: dict) -> nbformat.NotebookNode:
             f'    package = "regnet_lab @ git+{url}@{branch}"',
             '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", package],',
             "                   check=True)",
+            "    # The book's reference results (trained populations) are read from the repository.",
+            "    import os",
+            "",
+            f'    os.environ["REGNET_LAB_REFERENCE"] = "{raw_url}/data/sweeps"',
         ]
     )
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["remove-cell"]})

@@ -1,0 +1,37 @@
+"""Numbers from a chapter's computation into its prose: a glue that also works outside the book.
+
+The book's chapters put computed numbers into their text with MyST-NB's ``glue`` (written as
+``{glue:text}`name:.2f``` in Markdown), so no number in the prose is typed by hand. MyST-NB is
+installed where the book is built but not on Colab; :func:`glue` calls it when it is there and
+otherwise does nothing, so the same notebook runs in both places.
+
+>>> from regnet_lab.notebook import glue
+>>> glue("n_models", 100)   # stores the value for the book; invisible in the notebook
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["glue"]
+
+
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Store ``value`` under ``name`` for the book's Markdown (``{glue:text}`name```).
+
+    Args:
+        name: the key, unique within the notebook (letters, digits and underscores).
+        value: a number, a string, or a figure / DataFrame (then use ``{glue:figure}``).
+        display: also show the value in the notebook (MyST-NB's ``display``).
+
+    Raises:
+        ValueError: when ``name`` is empty or has characters other than letters, digits, ``_``
+            and ``-``.
+    """
+    if not isinstance(name, str) or not name or not all(ch.isalnum() or ch in "_-" for ch in name):
+        raise ValueError(f"glue name must be letters, digits, '_' or '-', got {name!r}")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # e.g. on Colab: the book's glue has no meaning there
+        return
+    myst_glue(name, value, display=display)

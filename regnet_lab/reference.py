@@ -1,0 +1,148 @@
+"""The book's reference results: trained populations of every design space, made with the CLI.
+
+The reference sweeps live in the repository as ``data/sweeps/<budget>/<space>.jsonl`` (one JSON
+object per trained model, see :mod:`regnet_lab.sweep`) with a ``manifest.json`` and a
+``README.md`` that say how they were made. :func:`load_reference` finds them
+
+1. in the directory or URL named by the environment variable ``REGNET_LAB_REFERENCE`` (the
+   chapters' Colab set-up cell points it at the repository's raw files on GitHub; files fetched
+   from a URL are cached in ``~/.cache/regnet_lab/reference``);
+2. in ``data/sweeps`` of the repository checkout this package was installed from (an editable
+   install, as in the book's build);
+3. in ``data/sweeps`` of the working directory or one of its parents.
+
+>>> import regnet_lab as rl
+>>> frame = rl.load_reference("RegNetX")            # doctest: +SKIP
+>>> frame[["error", "flops", "d", "wm"]].describe()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterable, Optional, Union
+
+from .design_spaces import design_space_names
+
+__all__ = ["REFERENCE_ENV", "reference_budgets", "reference_dir", "load_reference", "reference_manifest"]
+
+#: Environment variable naming a directory or an http(s) URL that holds ``<budget>/<space>.jsonl``.
+REFERENCE_ENV = "REGNET_LAB_REFERENCE"
+
+_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "regnet_lab" / "reference"
+
+
+def reference_budgets() -> tuple[str, ...]:
+    """Budgets whose reference results can be asked for (``cpu``, and ``gpu`` once it exists)."""
+    return ("cpu", "gpu")
+
+
+def _check_budget(budget: str) -> str:
+    if budget not in reference_budgets():
+        raise ValueError(f"unknown reference budget {budget!r}: use one of {', '.join(reference_budgets())}")
+    return budget
+
+
+def _candidates() -> list[Path]:
+    found = []
+    env = os.environ.get(REFERENCE_ENV, "")
+    if env and not env.startswith(("http://", "https://")):
+        found.append(Path(env).expanduser())
+    found.append(Path(__file__).resolve().parent.parent / "data" / "sweeps")
+    cwd = Path.cwd().resolve()
+    found.extend(p / "data" / "sweeps" for p in (cwd, *cwd.parents))
+    return found
+
+
+def _download(url_base: str, budget: str, names: Iterable[str]) -> Path:
+    target = _CACHE / budget
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        url = f"{url_base.rstrip('/')}/{budget}/{name}"
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                data = response.read()
+        except (urllib.error.URLError, OSError) as err:
+            if name == "manifest.json":
+                continue
+            raise FileNotFoundError(f"could not fetch the reference results {url}: {err}") from err
+        tmp = target / (name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target / name)
+    return target
+
+
+def reference_dir(budget: str = "cpu", spaces: Optional[Iterable[str]] = None) -> Path:
+    """The directory holding the reference results of ``budget`` (see the module docstring).
+
+    Raises:
+        ValueError: for an unknown budget.
+        FileNotFoundError: when no reference results are found, with what to do about it.
+    """
+    _check_budget(budget)
+    wanted = list(spaces) if spaces is not None else list(design_space_names())
+    for root in _candidates():
+        folder = root / budget
+        if folder.is_dir() and all((folder / f"{s}.jsonl").is_file() for s in wanted):
+            return folder
+    env = os.environ.get(REFERENCE_ENV, "")
+    if env.startswith(("http://", "https://")):
+        return _download(env, budget, [f"{s}.jsonl" for s in wanted] + ["manifest.json"])
+    raise FileNotFoundError(
+        f"no reference results for budget {budget!r} ({', '.join(wanted)}): run from a clone of the "
+        f"book's repository (they are in data/sweeps/{budget}), or set {REFERENCE_ENV} to a folder "
+        "or URL that holds <budget>/<space>.jsonl")
+
+
+def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str = "cpu",
+                   ok_only: bool = True):
+    """The reference results of one or more design spaces as the analysis DataFrame.
+
+    Args:
+        spaces: a design-space name (e.g. ``"AnyNetX_E"``), several, or None for all seven.
+        budget: which reference set (``"cpu"``; ``"gpu"`` where it has been made).
+        ok_only: keep only models whose training finished normally (status ``ok``); diverged
+            or failed runs have no meaningful error.
+
+    Returns:
+        The DataFrame of :func:`regnet_lab.load_sweep`, one row per trained model, with a
+        ``space`` column.
+
+    Raises:
+        ValueError: for an unknown design space or budget.
+        FileNotFoundError: when the results cannot be found (the message says what to do).
+    """
+    from .sweep import load_sweep
+
+    if spaces is None:
+        names = list(design_space_names())
+    elif isinstance(spaces, str):
+        names = [spaces]
+    else:
+        names = list(spaces)
+    known = set(design_space_names())
+    for name in names:
+        if name not in known:
+            raise ValueError(f"unknown design space {name!r}: use one of {', '.join(design_space_names())}")
+    if not names:
+        raise ValueError("spaces must name at least one design space")
+    folder = reference_dir(budget, names)
+    frame = load_sweep([folder / f"{s}.jsonl" for s in names])
+    if ok_only:
+        frame = frame[frame["status"] == "ok"].reset_index(drop=True)
+    return frame
+
+
+def reference_manifest(budget: str = "cpu") -> dict[str, Any]:
+    """The ``manifest.json`` of a reference set (commands, machine, versions, wall time).
+
+    Returns an empty dict when the set has no manifest.
+    """
+    path = reference_dir(budget, []) / "manifest.json"
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)

@@ -1,0 +1,82 @@
+"""The committed reference results load through rl.load_reference, from every place it looks."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+import regnet_lab as rl
+from regnet_lab import reference
+
+ROOT = Path(__file__).resolve().parent.parent
+CPU = ROOT / "data" / "sweeps" / "cpu"
+
+
+def test_loads_every_space_from_the_checkout():
+    frame = rl.load_reference()
+    assert set(frame["space"]) == set(rl.design_space_names())
+    assert (frame["status"] == "ok").all()
+    assert frame["error"].between(0, 100).all()
+    for space in rl.design_space_names():
+        assert len(frame[frame["space"] == space]) == len(rl.read_results(CPU / f"{space}.jsonl"))
+
+
+def test_one_space_and_manifest():
+    frame = rl.load_reference("RegNetX")
+    assert set(frame["space"]) == {"RegNetX"}
+    assert {"d", "w0", "wa", "wm", "flops", "error"} <= set(frame.columns)
+    manifest = rl.reference_manifest("cpu")
+    assert "RegNetX.jsonl" in manifest and "runs" in manifest["RegNetX.jsonl"]
+
+
+@pytest.mark.parametrize("bad", [dict(spaces="AnyNetX_Z"), dict(spaces=[]), dict(budget="tpu")])
+def test_bad_arguments_raise_value_error(bad):
+    with pytest.raises(ValueError):
+        rl.load_reference(**bad)
+
+
+def test_environment_folder_wins(tmp_path, monkeypatch):
+    (tmp_path / "cpu").mkdir()
+    shutil.copy(CPU / "RegNetX.jsonl", tmp_path / "cpu" / "RegNetX.jsonl")
+    lines = (CPU / "RegNetX.jsonl").read_text().splitlines(keepends=True)[:3]
+    (tmp_path / "cpu" / "RegNetX.jsonl").write_text("".join(lines))
+    monkeypatch.setenv(reference.REFERENCE_ENV, str(tmp_path))
+    assert len(rl.load_reference("RegNetX")) == 3
+
+
+def test_missing_results_say_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv(reference.REFERENCE_ENV, str(tmp_path))
+    monkeypatch.setattr(reference, "_candidates", lambda: [tmp_path])
+    with pytest.raises(FileNotFoundError, match="REGNET_LAB_REFERENCE"):
+        rl.load_reference("RegNetX")
+
+
+def test_downloads_from_a_url_into_the_cache(tmp_path, monkeypatch):
+    served = tmp_path / "served"
+    (served / "cpu").mkdir(parents=True)
+    shutil.copy(CPU / "RegNetX.jsonl", served / "cpu" / "RegNetX.jsonl")
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **k):
+            super().__init__(*a, directory=str(served), **k)
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv(reference.REFERENCE_ENV, f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setattr(reference, "_candidates", lambda: [])
+        monkeypatch.setattr(reference, "_CACHE", tmp_path / "cache")
+        frame = rl.load_reference("RegNetX")
+        assert len(frame) == len(rl.read_results(CPU / "RegNetX.jsonl"))
+        assert (tmp_path / "cache" / "cpu" / "RegNetX.jsonl").is_file()
+        with pytest.raises(FileNotFoundError, match="could not fetch"):
+            rl.load_reference("AnyNetX_A")
+    finally:
+        server.shutdown()
