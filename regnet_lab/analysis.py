@@ -250,6 +250,59 @@ class Comparison:
         """Whether the interval for the best-quartile difference excludes 0."""
         return not self.best_quartile_ci[0] <= 0 <= self.best_quartile_ci[1]
 
+    def describe(self, digits: int = 2) -> str:
+        """One line with the numbers: sizes, KS p-value, mean difference and its interval.
+
+        >>> c = Comparison(40, 40, 0.3, 0.012, 0.71, (0.12, 1.33), 0.4, (-0.1, 0.9))
+        >>> c.describe()
+        'n = 40 vs 40, KS p = 0.012, mean difference 0.71 [0.12, 1.33] points'
+        """
+        lo, hi = self.mean_diff_ci
+        p = f"{self.ks_pvalue:.2g}" if self.ks_pvalue >= 0.001 else f"{self.ks_pvalue:.1e}"
+        return (f"n = {self.n_a} vs {self.n_b}, KS p = {p}, mean difference "
+                f"{self.mean_diff:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}] points")
+
+    def verdict(self, expect: str = "better", alpha: float = 0.05) -> str:
+        """Does a paper's claim about these populations hold? One of four plain answers.
+
+        Args:
+            expect: the claim. ``"better"``: population ``b`` has lower errors than ``a`` (a
+                restriction that helps, e.g. D over C); ``"same"``: the two are alike (a
+                restriction that costs nothing, e.g. A to B).
+            alpha: significance level of the KS test.
+
+        Returns:
+            ``"holds"``, ``"holds in the mean only"`` (b's mean is lower with an interval that
+            excludes 0, but the KS test does not reject at ``alpha``), ``"not confirmed"`` (no
+            significant difference, for a "better" claim; or a significant difference for a
+            "same" claim that is not in either direction clearly) or ``"contradicted"`` (a
+            significant difference the other way; for "same", a significant difference).
+
+        Raises:
+            ValueError: for an unknown ``expect`` or ``alpha`` outside (0, 1).
+        """
+        if expect not in ("better", "same"):
+            raise ValueError(f"expect must be 'better' or 'same', got {expect!r}")
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+        significant = self.ks_pvalue < alpha
+        lower_b = self.mean_diff > 0
+        if expect == "same":
+            if not significant and not self.mean_differs:
+                return "holds"
+            if significant and self.mean_differs:
+                return "contradicted"
+            return "not confirmed"
+        if significant and lower_b:
+            return "holds"
+        if significant and not lower_b:
+            return "contradicted"
+        if self.mean_differs and lower_b:
+            return "holds in the mean only"
+        if self.mean_differs and not lower_b:
+            return "contradicted"
+        return "not confirmed"
+
 
 def _best_quartile_mean(x: np.ndarray) -> np.ndarray:
     """Mean of the ``ceil(n/4)`` smallest entries of each row."""

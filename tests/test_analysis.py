@@ -224,3 +224,35 @@ def test_results_frame_with_fit():
     df = rl.results_frame([c], [31.1], fit=True)
     assert df.loc[0, "flops"] == rl.complexity(c).flops  # zoo models: paper regime, 224px
     assert df.loc[0, "e_fit"] < 0.05 and df.loc[0, "fit_w0"] == 24
+
+
+# --------------------------------------------------------------------- Comparison.verdict
+
+
+def _cmp(p, diff, ci):
+    return rl.Comparison(50, 50, 0.3, p, diff, ci, diff, ci)
+
+
+@pytest.mark.parametrize("expect, p, diff, ci, answer", [
+    ("better", 0.01, 1.0, (0.5, 1.5), "holds"),
+    ("better", 0.01, -1.0, (-1.5, -0.5), "contradicted"),
+    ("better", 0.20, 0.8, (0.1, 1.5), "holds in the mean only"),
+    ("better", 0.20, 0.3, (-0.2, 0.8), "not confirmed"),
+    ("same", 0.60, 0.1, (-0.4, 0.6), "holds"),
+    ("same", 0.01, 1.0, (0.5, 1.5), "contradicted"),
+    ("same", 0.20, 0.8, (0.1, 1.5), "not confirmed"),
+])
+def test_verdict(expect, p, diff, ci, answer):
+    assert _cmp(p, diff, ci).verdict(expect) == answer
+
+
+def test_verdict_on_real_populations():
+    rng = np.random.default_rng(0)
+    worse, better = rng.normal(20, 1, 200), rng.normal(18, 1, 200)
+    c = rl.compare_populations(worse, better)
+    assert c.verdict("better") == "holds" and c.verdict("same") == "contradicted"
+    assert "n = 200 vs 200" in c.describe()
+    with pytest.raises(ValueError):
+        c.verdict("worse")
+    with pytest.raises(ValueError):
+        c.verdict(alpha=1.5)
