@@ -13,7 +13,8 @@ when a page
 - asks for anything that is not on this local server (a CDN, web fonts...): the book must work
   offline;
 - shows a cell output of error type (traceback, error, stderr) or a Sphinx error message;
-- has an image that did not load, or a widget view that was not rendered (or is not visible).
+- has an image that did not load, or a widget view that was not rendered (or is not visible);
+- is a chapter (other than the quick tour) without any widget view: every chapter has a control.
 
 It also checks that every page listed in ``_toc.yml`` was built, and saves a full-page screenshot
 of each page to ``_build/screenshots/<page>.png``. The last line is ``N passed, M failed``.
@@ -192,6 +193,9 @@ def check_page(browser, base: str, page_path: str, shots: Path) -> list[str]:
                 failures.append(f"widget view {n} is not visible")
         if state["textLength"] < 100:
             failures.append("the page is (nearly) empty")
+        if (page_path.startswith("chapters/") and not page_path.startswith("chapters/00_")
+                and not state["widgets"]):
+            failures.append("a chapter without a rendered interactive control (ipywidgets)")
         if page_path in EXPECT:
             selector, message = EXPECT[page_path]
             if page.locator(selector).count() == 0:
