@@ -410,12 +410,16 @@ def record_run(out: PathLike, command: str, started: float, models_before: int, 
 
     The manifest says how the results were made: the exact command, every run's start, end,
     wall time and number of models added, the machine (CPU model, cores, GPU), and versions.
-    Reruns that resume a sweep add a run, so the total wall time is the sum over runs.
+    Reruns that resume a sweep add a run, so the total wall time is the sum over runs. A rerun
+    that had nothing left to do (every planned model already finished) changes nothing: the
+    manifest keeps the command that made the results.
     """
     import torch
 
     out = Path(out)
     manifest_path = out.parent / "manifest.json"
+    if completed and models_after == models_before and manifest_path.exists():
+        return manifest_path
     manifest: dict[str, Any] = {}
     if manifest_path.exists():
         try:

@@ -85,7 +85,7 @@ def test_repository_url_is_written_only_in_config():
     for path in _text_files():
         if path.name == "_config.yml" and path.parent == ROOT:
             continue
-        if path.suffix == ".ipynb" and path.parent.name == "chapters":
+        if path.suffix == ".ipynb" and path.parent.name in ("chapters", "coursework"):
             cells = nbformat.read(path, as_version=4).cells
             ids = {sync_notebooks.BADGE_ID, sync_notebooks.SETUP_ID}
             text = "\n".join(c.source for c in cells if c.get("id") not in ids)

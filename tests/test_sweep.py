@@ -51,6 +51,11 @@ def test_sigkill_then_resume_gives_exactly_n_unique_results(tmp_path):
     assert read_results(out)[:killed_at] == first  # finished models kept untouched
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["a.jsonl"]["models"] == 5 and "--space AnyNetX_A" in manifest["a.jsonl"]["command"]
+    # a rerun with nothing left to do (here a smaller n) leaves the manifest as it was
+    before = (tmp_path / "manifest.json").read_text()
+    assert _cli(*[a if a != "5" else "3" for a in args[3:]]).returncode == 0
+    assert len(_ids(out)) == 5
+    assert (tmp_path / "manifest.json").read_text() == before
 
 
 def test_truncated_last_line_is_reported_and_redone(tmp_path):

@@ -11,7 +11,7 @@ in ``_config.yml``, the one place where the repository URL is written down. This
 rewrites those two cells (inserting them if missing) and strips outputs, execution counts and
 saved widget state, so notebooks are stored clean::
 
-    python tools/sync_notebooks.py            # rewrite chapters/*.ipynb in place
+    python tools/sync_notebooks.py            # rewrite chapters/ and coursework/ notebooks in place
     python tools/sync_notebooks.py --check    # only report; exit 1 if anything is out of sync
 
 ``tests/test_notebooks_clean.py`` uses the same functions and fails when a notebook differs.
@@ -165,13 +165,19 @@ def chapter_notebooks(root: Path = ROOT) -> list[Path]:
     return sorted((root / "chapters").glob("*.ipynb"))
 
 
+def coursework_notebooks(root: Path = ROOT) -> list[Path]:
+    """The coursework starter notebooks (they open on Colab like the chapters), sorted."""
+    return sorted((root / "coursework").glob("*.ipynb"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report only; exit 1 when out of sync")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: chapters/*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: chapters/*.ipynb and coursework/*.ipynb")
     args = parser.parse_args(argv)
     config = load_config()
-    paths = args.notebooks or chapter_notebooks()
+    paths = args.notebooks or chapter_notebooks() + coursework_notebooks()
     status = 0
     for path in paths:
         if args.check:

@@ -10,6 +10,14 @@
    the HTML builder started (sphinx-thebe's and sphinx-togglebutton's configuration) ends up in
    every page twice, and the second ``const THEBE_JS_URL`` is a JavaScript error. Each page's
    script list is de-duplicated before it is written.
+
+3. Repository links from ``_config.yml``. The repository URL and branch are written down once,
+   in ``_config.yml`` (``repository:``); Jupyter Book passes them to the theme. Pages written in
+   Markdown (``book/coursework.md``) use the placeholders ``@REPOSITORY_URL@`` (e.g.
+   ``https://github.com/owner/repo``), ``@REPOSITORY_BRANCH@``, ``@REPOSITORY_RAW@`` (the
+   ``raw.githubusercontent.com`` address of the repository, to be followed by a branch or commit) and ``@COLAB_GITHUB@`` (Colab's address
+   for notebooks of the repository, without the branch), also inside code blocks and links;
+   they are replaced when the page is read.
 """
 
 from __future__ import annotations
@@ -57,7 +65,37 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+def repository_placeholders(config) -> dict[str, str]:
+    """The values of the ``@...@`` placeholders, from the theme options Jupyter Book fills in
+    from ``_config.yml``."""
+    options = getattr(config, "html_theme_options", None) or {}
+    url = str(options.get("repository_url") or "").rstrip("/")
+    if url.endswith(".git"):
+        url = url[: -len(".git")]
+    branch = str(options.get("repository_branch") or "main")
+    prefix = "https://github.com/"
+    owner_repo = url[len(prefix):] if url.startswith(prefix) else ""
+    launch = options.get("launch_buttons") or {}
+    colab = str(launch.get("colab_url") or "https://colab.research.google.com").rstrip("/")
+    return {
+        "@REPOSITORY_URL@": url,
+        "@REPOSITORY_BRANCH@": branch,
+        "@REPOSITORY_RAW@": f"https://raw.githubusercontent.com/{owner_repo}",
+        "@COLAB_GITHUB@": f"{colab}/github/{owner_repo}",
+    }
+
+
+def fill_repository_placeholders(app, docname, source):
+    text = source[0]
+    if "@" not in text:
+        return
+    for placeholder, value in repository_placeholders(app.config).items():
+        text = text.replace(placeholder, value)
+    source[0] = text
+
+
 def setup(app):
     app.connect("missing-reference", resolve_short_names)
+    app.connect("source-read", fill_repository_placeholders)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
