@@ -18,11 +18,24 @@
    ``raw.githubusercontent.com`` address of the repository, to be followed by a branch or commit) and ``@COLAB_GITHUB@`` (Colab's address
    for notebooks of the repository, without the branch), also inside code blocks and links;
    they are replaced when the page is read.
+
+4. No lost kernel replies while notebooks execute. When a cell shows an interactive control
+   (``ipywidgets.interact`` puts its output in an ``Output`` widget), nbclient mirrors the
+   widget's outputs by *sending* a message on the kernel's shell socket while another coroutine
+   *waits* on that socket for the cell's ``execute_reply``. With pyzmq's asyncio sockets the send
+   can swallow the socket's (edge-triggered) wake-up, and the wait then sleeps until the cell
+   timeout (600 s) although the reply has arrived: about one interactive cell in nine stalled
+   this way here (``tests/test_book_execution.py`` reproduces it). The extension makes every such
+   wait poll in short slices, so a lost wake-up costs at most :data:`POLL_SLICE` seconds. It
+   changes nothing else: a reply is returned the moment a slice sees it, and the overall
+   timeout is kept.
 """
 
 from __future__ import annotations
 
 import importlib
+import time
+from queue import Empty
 
 PACKAGE = "regnet_lab"
 
@@ -94,7 +107,45 @@ def fill_repository_placeholders(app, docname, source):
     source[0] = text
 
 
+#: Longest single wait on a kernel socket while notebooks execute, in seconds (point 4 above).
+POLL_SLICE = 0.5
+
+
+def patch_kernel_channel_polling() -> bool:
+    """Make jupyter_client's asyncio channels wait for messages in slices of
+    :data:`POLL_SLICE` seconds (point 4 of the module docstring). Returns False when
+    jupyter_client is missing or has no asyncio channel to patch; applying it twice is harmless."""
+    try:
+        from jupyter_client.channels import AsyncZMQSocketChannel
+    except ImportError:
+        return False
+    original = getattr(AsyncZMQSocketChannel, "get_msg", None)
+    if original is None:
+        return False
+    if getattr(original, "sliced_by_regnet_lab", False):
+        return True
+
+    async def get_msg(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if deadline is None:
+                wait = POLL_SLICE
+            else:
+                wait = min(POLL_SLICE, max(0.0, deadline - time.monotonic()))
+            try:
+                return await original(self, timeout=wait)
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    get_msg.sliced_by_regnet_lab = True
+    get_msg.__doc__ = original.__doc__
+    AsyncZMQSocketChannel.get_msg = get_msg
+    return True
+
+
 def setup(app):
+    patch_kernel_channel_polling()
     app.connect("missing-reference", resolve_short_names)
     app.connect("source-read", fill_repository_placeholders)
     app.connect("html-page-context", dedupe_scripts, priority=900)
