@@ -33,7 +33,7 @@ def _ids(path):
 def test_sigkill_then_resume_gives_exactly_n_unique_results(tmp_path):
     out = tmp_path / "a.jsonl"
     args = [sys.executable, "-m", "regnet_lab", "sweep", "--space", "AnyNetX_A", "--n", "5", "--budget", "ci",
-            "--seed", "3", "--out", str(out), "--workers", "1", "--no-progress"]
+            "--seed", "3", "--out", str(out), "--workers", "1", "--threads", "1", "--no-progress"]
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.time() + 240
