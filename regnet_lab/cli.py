@@ -87,6 +87,8 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit code."""
+    from .sweep import SweepDeviceError
+
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     args.argv = argv
@@ -95,6 +97,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (ValueError, OSError) as e:
         print(f"python -m regnet_lab {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except SweepDeviceError as e:
+        print(f"python -m regnet_lab {args.command}: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: finished models are saved; run the same command again to continue",
               file=sys.stderr)

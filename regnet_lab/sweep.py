@@ -17,6 +17,7 @@ redone. Work runs in local worker processes (``executor="local"``) or as SLURM j
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 __all__ = ["SweepPlan", "plan_sweep", "run_sweep", "read_results", "load_sweep", "record_run",
-           "SWEEP_FORMAT"]
+           "SweepDeviceError", "SWEEP_FORMAT"]
 
 #: Version of the record layout written to the JSON Lines files.
 SWEEP_FORMAT = 1
@@ -231,16 +232,39 @@ def train_one(task: dict[str, Any]) -> dict[str, Any]:
             "seconds": round(result.seconds, 3), "images_per_second": result.images_per_second,
             "device": str(result.device),
         })
+        if result.status != "ok":
+            record["failure"] = result.message
     except Exception as e:  # noqa: BLE001 - a failed model is a result, not a crash of the sweep
         record.update({"status": "failed", "error": None, "best_error": None, "curves": {},
                        "train_settings": {}, "seconds": round(time.time() - start, 3),
                        "failure": f"{type(e).__name__}: {e}",
                        "traceback": traceback.format_exc(limit=5), "device": "cpu"})
+    if record["status"] == "failed" and _is_device_error(record.get("failure") or ""):
+        record["device_error"] = True
     record["device_name"] = _device_name(record["device"])
     record["host"] = socket.gethostname()
     record["versions"] = _versions()
     record["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     return _json_safe(record)
+
+
+#: Messages of errors that come from the GPU or its libraries, not from the model being trained.
+_DEVICE_ERROR_MARKERS = ("CUDA error", "AcceleratorError", "CUDNN_STATUS", "CUBLAS_STATUS",
+                         "cuDNN error", "CUDA driver error", "device-side assert")
+
+
+def _is_device_error(message: str) -> bool:
+    return any(m in message for m in _DEVICE_ERROR_MARKERS)
+
+
+class SweepDeviceError(RuntimeError):
+    """The GPU failed during a sweep (e.g. "illegal memory access", a cuDNN execution failure).
+
+    The model being trained is recorded with ``status="failed"`` and ``device_error=True`` (so a
+    model that reproducibly breaks the GPU does not block the sweep forever), then the sweep
+    stops: a process whose CUDA context failed would fail every model after it, and under
+    NVIDIA MPS one failing process breaks the others too. Finished models are kept; the same
+    command continues with fresh processes."""
 
 
 def _json_safe(x: Any) -> Any:
@@ -382,6 +406,13 @@ def run_sweep(plan: SweepPlan, out: PathLike, workers: int = 1, executor: str = 
     try:
         for record in stream:
             _append(out, record)
+            if record.get("device_error"):
+                raise SweepDeviceError(
+                    f"the GPU failed while training model {record['index']} of {plan.space} "
+                    f"({record['failure'].splitlines()[0]}); it is recorded as failed, and the "
+                    f"sweep stops because a process whose GPU failed cannot train more models; "
+                    f"{len(records)} finished models are in {out}; run the same command again "
+                    f"to continue (delete that model's line first to try it again)")
             records.append(record)
             if record.get("error") is not None:
                 errors.append(record["error"])
@@ -390,8 +421,25 @@ def run_sweep(plan: SweepPlan, out: PathLike, workers: int = 1, executor: str = 
             if on_result is not None:
                 on_result(record)
     finally:
+        stream.close()  # on an error or Ctrl-C: stop the workers now
         bar.close()
     return sorted(records, key=lambda r: r["index"])
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_path`` (created if missing) for the ``with`` block."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; one sweep per folder at a time there
+        yield
+        return
+    with open(lock_path, "a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 def _cpu_model() -> str:
@@ -420,27 +468,35 @@ def record_run(out: PathLike, command: str, started: float, models_before: int, 
     manifest_path = out.parent / "manifest.json"
     if completed and models_after == models_before and manifest_path.exists():
         return manifest_path
-    manifest: dict[str, Any] = {}
-    if manifest_path.exists():
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except json.JSONDecodeError:
-            manifest = {}
-    entry = manifest.setdefault(out.name, {"command": command, "runs": []})
-    entry["command"] = command
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    entry["runs"].append({
+    run = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         "wall_seconds": round(time.time() - started, 1),
         "models_before": models_before, "models_after": models_after, "completed": completed,
         "workers": workers, "threads_per_worker": threads, "cpu": _cpu_model(),
         "cores": os.cpu_count(), "gpu": gpu, "host": socket.gethostname(), "versions": _versions(),
-    })
-    entry["total_wall_seconds"] = round(sum(r["wall_seconds"] for r in entry["runs"]), 1)
-    entry["models"] = models_after
-    tmp = manifest_path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, manifest_path)
+    }
+    # Sweeps of several spaces may run at once into one folder (one process per space): the
+    # read-modify-write of the shared manifest happens under an exclusive lock, so no run is lost.
+    with _locked(manifest_path.with_name("manifest.json.lock")):
+        manifest: dict[str, Any] = {}
+        if manifest_path.exists():
+            try:
+                manifest = json.loads(manifest_path.read_text())
+            except json.JSONDecodeError:
+                # Keep the damaged file for a person to repair; start a fresh manifest beside it.
+                kept = manifest_path.with_name(f"manifest.json.damaged-{int(time.time())}")
+                os.replace(manifest_path, kept)
+                print(f"warning: {manifest_path} was not valid JSON; kept it as {kept.name}",
+                      file=sys.stderr)
+        entry = manifest.setdefault(out.name, {"command": command, "runs": []})
+        entry["command"] = command
+        entry["runs"].append(run)
+        entry["total_wall_seconds"] = round(sum(r["wall_seconds"] for r in entry["runs"]), 1)
+        entry["models"] = models_after
+        tmp = manifest_path.with_name(f"manifest.json.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        os.replace(tmp, manifest_path)
     return manifest_path
 
 
