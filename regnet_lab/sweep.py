@@ -13,6 +13,12 @@ Running the same command again continues where it stopped: models already in the
 never trained twice, a half-written last line (power loss, ``SIGKILL``) is reported, removed and
 redone. Work runs in local worker processes (``executor="local"``) or as SLURM jobs through
 ``submitit`` (``executor="slurm"``); the parent process is the only one that writes the file.
+
+A model that fails or diverges is a result (``status`` ``"failed"`` or ``"diverged"``). A GPU
+failure is different: the model is recorded as failed with ``device_error=True`` and the sweep
+stops with :class:`SweepDeviceError`, because the worker's CUDA context is lost; the same command
+continues. Several sweeps may write into one folder at once (one per design space): their shared
+``manifest.json`` is updated under a file lock.
 """
 
 from __future__ import annotations
