@@ -26,6 +26,10 @@ def _cli(*args, **kw):
                           env=env, cwd=REPO, timeout=300, **kw)
 
 
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _ids(path):
     return [r["id"] for r in read_results(path)]
 
@@ -147,8 +151,10 @@ def test_ctrl_c_with_two_workers_stops_promptly_and_resumes(tmp_path):
     out = tmp_path / "g.jsonl"
     args = [sys.executable, "-m", "regnet_lab", "sweep", "--space", "AnyNetX_E", "--n", "8", "--budget", "ci",
             "--seed", "4", "--out", str(out), "--workers", "2", "--threads", "1", "--no-progress"]
+    # SIGINT back to its default in the child: a shell that runs the tests in the background
+    # (`make test &`) ignores it, and Python then never raises KeyboardInterrupt.
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.time() + 240
     while time.time() < deadline and (not out.exists() or not out.read_bytes().strip()):
         time.sleep(0.2)
