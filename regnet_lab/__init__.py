@@ -23,7 +23,7 @@ from .interop import (PaperComparison, compare_with_paper, from_torchvision, tor
 from .design_spaces import (REGIMES, DesignSpace, Regime, SampleReport, design_space, design_space_names,
                             find_regnet_parameters, regime, regime_names)
 from .analysis import (Comparison, GoodRange, WidthFit, bootstrap_good_range, compare_populations, edf,
-                       fit_quantized_linear, good_range_frame, results_frame)
+                       fit_quantized_linear, good_range_frame, population_quarter, results_frame)
 from .plotting import (STYLE, plot_edfs, plot_error_vs_param, plot_quantized_rule, plot_widths,
                        use_style)
 
@@ -39,7 +39,7 @@ from .reference import load_reference, reference_dir, reference_manifest
 
 # --- measured speed, notebooks ---
 from .speed import SpeedResult, time_models
-from .notebook import glue
+from .notebook import glue, scientific
 
 __version__ = "0.1.0"
 
@@ -48,7 +48,7 @@ __all__ = [
     "load_dataset", "Budget", "BUDGETS", "budget_names", "current_budget", "TrainResult", "train",
     "load_sweep", "plan_sweep", "run_sweep", "read_results",
     "load_reference", "reference_dir", "reference_manifest",
-    "SpeedResult", "time_models", "glue",
+    "SpeedResult", "time_models", "glue", "scientific",
     "QuantizedWidths", "quantize_widths", "make_compatible",
     "AnyNetConfig", "RegNetConfig", "as_anynet", "config_from_dict",
     "zoo_names", "zoo_config",
@@ -61,6 +61,6 @@ __all__ = [
     "design_space", "design_space_names", "DesignSpace", "SampleReport", "Regime", "REGIMES",
     "regime", "regime_names", "find_regnet_parameters",
     "edf", "bootstrap_good_range", "GoodRange", "compare_populations", "Comparison",
-    "fit_quantized_linear", "WidthFit", "results_frame", "good_range_frame",
+    "fit_quantized_linear", "WidthFit", "results_frame", "good_range_frame", "population_quarter",
     "STYLE", "use_style", "plot_edfs", "plot_error_vs_param", "plot_widths", "plot_quantized_rule",
 ]

@@ -27,6 +27,7 @@ from .configs import AnyNetConfig, RegNetConfig
 
 __all__ = [
     "edf",
+    "population_quarter",
     "GoodRange",
     "bootstrap_good_range",
     "good_range_frame",
@@ -304,10 +305,40 @@ class Comparison:
         return "not confirmed"
 
 
+def _quarter_size(n: int) -> int:
+    """How many models a population's best (or worst) quarter holds: ``ceil(n / 4)``, at least 1."""
+    return max(1, math.ceil(n / 4))
+
+
 def _best_quartile_mean(x: np.ndarray) -> np.ndarray:
     """Mean of the ``ceil(n/4)`` smallest entries of each row."""
-    k = max(1, math.ceil(x.shape[-1] / 4))
+    k = _quarter_size(x.shape[-1])
     return np.partition(x, k - 1, axis=-1)[..., :k].mean(axis=-1)
+
+
+def population_quarter(frame: Any, which: str = "best", error: str = "error") -> Any:
+    """The best or worst quarter of a population: its ``ceil(n / 4)`` models with the lowest (or
+    highest) ``error``, sorted from best to worst. The same quarter as the best-quartile
+    statistics of :func:`compare_populations`; chapters use it to look at what good and bad models
+    of a design space have in common (the paper's Sections 3.2-3.3).
+
+    Args:
+        frame: a DataFrame with one row per model (e.g. from :func:`regnet_lab.load_reference`).
+        which: ``"best"`` or ``"worst"``.
+        error: the column to rank by.
+
+    Raises:
+        ValueError: an empty frame, a missing column, or ``which`` not ``"best"``/``"worst"``.
+    """
+    if which not in ("best", "worst"):
+        raise ValueError(f"which must be 'best' or 'worst', got {which!r}")
+    if error not in getattr(frame, "columns", ()):
+        raise ValueError(f"frame has no column {error!r}")
+    if len(frame) == 0:
+        raise ValueError("frame must hold at least one model")
+    ranked = frame.sort_values(error, kind="stable").reset_index(drop=True)
+    k = _quarter_size(len(ranked))
+    return ranked.head(k) if which == "best" else ranked.tail(k).reset_index(drop=True)
 
 
 def _bootstrap_stats(x: np.ndarray, reps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["glue"]
+__all__ = ["glue", "scientific"]
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def glue(name: str, value: Any, display: bool = False) -> None:
@@ -35,3 +37,27 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     except ImportError:  # e.g. on Colab: the book's glue has no meaning there
         return
     myst_glue(name, value, display=display)
+
+
+def scientific(x: float, digits: int = 2) -> str:
+    """A large (or small) number as text for prose, in the form ``m × 10ⁿ`` with ``digits``
+    significant digits, e.g. a design space's size (Section 3.1's 1.8 × 10¹⁸).
+
+    >>> scientific(1.847e18)
+    '1.8 × 10¹⁸'
+    >>> scientific(1.3822e13, digits=3)
+    '1.38 × 10¹³'
+
+    Raises:
+        ValueError: ``digits`` below 1, or ``x`` not a finite number.
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a positive integer, got {digits!r}")
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"x must be a number, got {x!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"x must be finite, got {x!r}")
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

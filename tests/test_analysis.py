@@ -256,3 +256,26 @@ def test_verdict_on_real_populations():
         c.verdict("worse")
     with pytest.raises(ValueError):
         c.verdict(alpha=1.5)
+
+
+def test_population_quarter_matches_the_best_quartile_statistic():
+    import pandas as pd
+
+    errors = np.random.default_rng(3).uniform(10, 30, 41)
+    frame = pd.DataFrame({"error": errors, "id": np.arange(41)})
+    best, worst = rl.population_quarter(frame, "best"), rl.population_quarter(frame, "worst")
+    assert len(best) == len(worst) == 11  # ceil(41 / 4)
+    assert list(best["error"]) == sorted(errors)[:11] and list(worst["error"]) == sorted(errors)[-11:]
+    other = frame.assign(error=frame["error"] + 1.0)
+    c = rl.compare_populations(frame["error"], other["error"], reps=200, seed=0)
+    assert c.best_quartile_diff == pytest.approx(
+        rl.population_quarter(frame)["error"].mean() - rl.population_quarter(other)["error"].mean())
+    assert len(rl.population_quarter(frame.head(2))) == 1
+
+
+@pytest.mark.parametrize("kwargs", [{"which": "middle"}, {"error": "loss"}])
+def test_population_quarter_rejects_bad_input(kwargs):
+    import pandas as pd
+
+    with pytest.raises(ValueError):
+        rl.population_quarter(pd.DataFrame({"error": [1.0, 2.0]}), **kwargs)

@@ -34,3 +34,18 @@ def test_glue_without_myst_nb_does_nothing(monkeypatch):
 def test_bad_names_raise(bad):
     with pytest.raises(ValueError):
         rl.glue(bad, 1)
+
+
+@pytest.mark.parametrize("x, digits, text", [
+    (1.847e18, 2, "1.8 × 10¹⁸"), (1.3822e13, 3, "1.38 × 10¹³"), (3.0e8, 2, "3.0 × 10⁸"),
+    (0.00012, 2, "1.2 × 10⁻⁴"), (9.96e5, 2, "1.0 × 10⁶"),
+])
+def test_scientific(x, digits, text):
+    assert rl.scientific(x, digits=digits) == text
+
+
+@pytest.mark.parametrize("x, digits", [(1.0, 0), (1.0, True), (float("nan"), 2), (float("inf"), 2),
+                                       ("many", 2)])
+def test_scientific_rejects_bad_input(x, digits):
+    with pytest.raises(ValueError):
+        rl.scientific(x, digits=digits)

@@ -15,7 +15,7 @@ TARGET=${2:-100}
 STEP=${3:-20}
 WORKERS=${WORKERS:-2}
 PY=${PYTHON:-.venv/bin/python}
-SPACES="AnyNetX_A AnyNetX_B AnyNetX_C AnyNetX_D AnyNetX_E RegNet RegNetX"
+SPACES=$("$PY" -c "import regnet_lab as rl; print(*rl.design_space_names())")  # all seven, in order
 for n in $(seq "$STEP" "$STEP" "$TARGET"); do
   for space in $SPACES; do
     "$PY" -m regnet_lab sweep --space "$space" --n "$n" --budget "$BUDGET" --dataset fashion-mnist \

@@ -15,7 +15,7 @@ TARGET=${2:-500}
 SECONDS_LIMIT=${3:-0}
 WORKERS=${WORKERS:-2}
 PY=${PYTHON:-.venv/bin/python}
-SPACES="AnyNetX_A AnyNetX_B AnyNetX_C AnyNetX_D AnyNetX_E RegNet RegNetX"
+SPACES=$("$PY" -c "import regnet_lab as rl; print(*rl.design_space_names())")  # all seven, in order
 mkdir -p "data/sweeps/$BUDGET"
 pids=()
 for space in $SPACES; do
