@@ -79,6 +79,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Integral, Real
@@ -321,6 +322,29 @@ def _reciprocal_cdf(lo: int, hi: int, step: int = 1) -> tuple[np.ndarray, np.nda
     values.setflags(write=False)
     cdf.setflags(write=False)
     return values, cdf
+
+
+def _grid_log_uniform(rng: np.random.Generator, lo: float, hi: float, q: float, m: int) -> np.ndarray:
+    """pycls's ``log_uniform(lo, hi, q)`` (``pycls/sweep/random.py``) for ``m`` draws, as grid
+    indices ``k`` (the value is ``k * q``).
+
+    pycls draws a continuous value ``f`` log-uniformly on ``(lo - q*, hi]`` with
+    ``q* = min(q, lo / 2)`` and moves it up onto the grid, ``ceil(f / q) * q``. So grid value
+    ``v > lo`` has probability ``log(v / (v - q)) / log(hi / (lo - q*))``, and ``lo`` itself
+    ``log(lo / (lo - q*))`` over the same. The same floating-point operations are used here, so a
+    given uniform draw lands on the same grid point as in pycls. (Indices are clipped to the grid,
+    which only matters for a draw within rounding error of ``hi``.)
+    """
+    qs = min(q, lo / 2)
+    f = np.exp(-rng.uniform(-np.log(hi), -np.log(lo - qs), m))
+    k = np.ceil(f / q).astype(np.int64)
+    return np.clip(k, int(round(lo / q)), int(round(hi / q)))
+
+
+def _grid_uniform_int(rng: np.random.Generator, lo: int, hi: int, m: int) -> np.ndarray:
+    """pycls's ``uniform(lo, hi, 1)``: ``floor`` of a uniform draw on ``[lo, hi + 1)``, i.e. every
+    integer of ``lo..hi`` with probability ``1 / (hi - lo + 1)``."""
+    return np.clip(np.floor(rng.uniform(lo, hi + 1, m)).astype(np.int64), lo, hi)
 
 
 def _log_uniform_int(rng: np.random.Generator, lo: int, hi: int, size: Any, step: int = 1) -> np.ndarray:
@@ -869,18 +893,21 @@ class RegNetSpace(DesignSpace):
     def _propose(self, rng: np.random.Generator, m: int, reg: Regime):
         grid = self._grid(reg)
         r = self.ranges(reg)
-        d = rng.integers(grid["d"][0], grid["d"][1] + 1, m)
-        w0 = _log_uniform_int(rng, grid["w0"][0], grid["w0"][1], m, step=WIDTH_QUANTUM)
-        wa_k = _log_uniform_int(rng, grid["wa"][0], grid["wa"][1], m)
-        wm_k = _log_uniform_int(rng, grid["wm"][0], grid["wm"][1], m)
+        # pycls's regnet_sampler: d uniform, w0 / wa / wm log-uniform moved onto grids of 8, 0.1
+        # and 0.001 (same draws, same arithmetic); b and g uniform on the paper's sets (below).
+        d = _grid_uniform_int(rng, grid["d"][0], grid["d"][1], m)
+        w0 = _grid_log_uniform(rng, float(r["w0"][0]), float(r["w0"][1]), float(WIDTH_QUANTUM), m)
+        w0 = w0 * WIDTH_QUANTUM
+        wa_k = _grid_log_uniform(rng, float(r["wa"][0]), float(r["wa"][1]), 1 / _WA_SCALE, m)
+        wm_k = _grid_log_uniform(rng, float(r["wm"][0]), float(r["wm"][1]), 1 / _WM_SCALE, m)
         bs = np.asarray(r["b"], dtype=np.int64)
         gs = np.asarray(r["g"], dtype=np.int64)
         b = bs[rng.integers(0, len(bs), m)]
         g = gs[rng.integers(0, len(gs), m)]
         wa = wa_k / _WA_SCALE
         wm = wm_k / _WM_SCALE
-        dep, wid, nst = _expand_regnet(d, w0.astype(np.float64), wa, wm)
-        ok = nst == NUM_STAGES
+        dep, wid, nst, total = _expand_regnet(d, w0.astype(np.float64), wa, wm)
+        ok = (nst == NUM_STAGES) & (total == NUM_STAGES)
         b2 = np.broadcast_to(b[:, None], (m, NUM_STAGES))
         g2 = np.broadcast_to(g[:, None], (m, NUM_STAGES))
         wid = np.where(ok[:, None], wid, WIDTH_QUANTUM)  # placeholders for rejected rows
@@ -927,6 +954,12 @@ class RegNetSpace(DesignSpace):
                 return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
             if desc.num_stages != NUM_STAGES:
                 return f"expands to {desc.num_stages} stages, not {NUM_STAGES}"
+            qw = desc.quantized
+            if not qw.stages_are_exponents:
+                return (f"its rounded exponents {sorted(set(qw.exponents))} give "
+                        f"{qw.total_stages} stages by the paper's rule (stage i = the blocks of "
+                        f"exponent i) but {qw.num_stages} distinct widths; Section 3.3 keeps only "
+                        f"tuples where both are {NUM_STAGES}")
             if any(gw != desc.group_width for gw in desc.group_widths):
                 return (f"group width {desc.group_width} is clamped to {desc.group_widths} by a narrow "
                         "stage, so it is not shared")
@@ -1014,14 +1047,17 @@ def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
     decided differently from the per-block computation; callers re-check accepted rows with the
     scalar code.
 
-    Returns ``(depths (m, 4), widths (m, 4), number of stages (m,))``; depth/width rows are only
-    meaningful where the number of stages is 4, and for rows whose last exponent is below 3 the
-    "number of stages" is only an upper bound (< 4).
+    Returns ``(depths (m, 4), widths (m, 4), number of stages (m,), total stages (m,))``: the
+    number of distinct widths and ``max round(s_j) + 1`` (the paper's stage count, see
+    :attr:`~regnet_lab.quantization.QuantizedWidths.total_stages`). A row is a four-stage RegNet
+    exactly when both are 4. Depth/width rows are only meaningful there, and for rows whose last
+    exponent is below 3 both counts are only upper bounds (< 4).
     """
     m = d.shape[0]
     depths = np.zeros((m, NUM_STAGES), dtype=np.int64)
     widths = np.zeros((m, NUM_STAGES), dtype=np.int64)
     nst = np.zeros(m, dtype=np.int64)
+    total = np.zeros(m, dtype=np.int64)
     # The last block's exponent bounds the number of stages (stages <= exponents present <= top + 1):
     # rows that cannot reach 4 stages are skipped, and rows are grouped by how many exponents they
     # need so that the few with many exponents do not widen every row's arrays.
@@ -1029,12 +1065,13 @@ def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
     need = np.ceil(top).astype(np.int64) + 1
     hopeful = np.round(top) >= NUM_STAGES - 1
     nst[~hopeful] = np.round(top[~hopeful]).astype(np.int64) + 1
+    total[~hopeful] = nst[~hopeful]
     for sel in (hopeful & (need <= 8), hopeful & (need > 8)):
         rows = np.flatnonzero(sel)
         if len(rows):
-            dep, wid, ns = _expand_rows(d[rows], w0[rows], wa[rows], wm[rows], int(need[rows].max()))
-            depths[rows], widths[rows], nst[rows] = dep, wid, ns
-    return depths, widths, nst
+            dep, wid, ns, tot = _expand_rows(d[rows], w0[rows], wa[rows], wm[rows], int(need[rows].max()))
+            depths[rows], widths[rows], nst[rows], total[rows] = dep, wid, ns, tot
+    return depths, widths, nst, total
 
 
 def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
@@ -1058,6 +1095,8 @@ def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
     new_stage = present.copy()
     new_stage[:, 1:] &= widths_k[:, 1:] > run_max[:, :-1]
     nst = new_stage.sum(axis=1)
+    # highest exponent present + 1 (the paper's stage count)
+    total = kmax + 1 - np.argmax(present[:, ::-1], axis=1)
     stage_id = np.cumsum(new_stage, axis=1) - 1
     depths = np.zeros((m, NUM_STAGES), dtype=np.int64)
     widths = np.zeros((m, NUM_STAGES), dtype=np.int64)
@@ -1065,7 +1104,7 @@ def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
         in_s = present & (stage_id == s_)
         depths[:, s_] = np.where(in_s, blocks, 0).sum(axis=1)
         widths[:, s_] = np.where(in_s, widths_k, 0).max(axis=1)
-    return depths, widths, nst
+    return depths, widths, nst, total
 
 
 def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetSpace"] = "RegNet",
@@ -1134,20 +1173,25 @@ _SPACES: dict[str, DesignSpace] = {
                               _A_RULES + ("shared b", "shared g", "w_{i+1} >= w_i")),
     "AnyNetX_E": AnyNetXSpace("AnyNetX_E", True, True, True, True,
                               _A_RULES + ("shared b", "shared g", "w_{i+1} >= w_i", "d_{i+1} >= d_i")),
-    "RegNet": RegNetSpace("RegNet", False, (
+    "RegNetX_6param": RegNetSpace("RegNetX_6param", False, (
         "widths from the quantized linear rule (eqs. 2-4, q = 8)", "d < 64", "w0 < 256, multiple of 8",
         "0 < wa < 256", "1.5 <= wm <= 3", "b in {1, 2, 4}", "g in {1, 2, 4, 8, 16, 32}",
-        "exactly 4 stages", "g shared after compatibility rounding")),
-    "RegNetX": RegNetSpace("RegNetX", True, (
+        "exactly 4 stages, stage i = the blocks of rounded exponent i",
+        "g shared after compatibility rounding")),
+    "RegNetX_refined": RegNetSpace("RegNetX_refined", True, (
         "widths from the quantized linear rule (eqs. 2-4, q = 8)", "12 <= d <= 28",
         "w0 < 256, multiple of 8", "0 < wa < 256", "2 <= wm <= 3", "b = 1", "g in {1, 2, 4, 8, 16, 32}",
-        "exactly 4 stages", "g shared after compatibility rounding")),
+        "exactly 4 stages, stage i = the blocks of rounded exponent i",
+        "g shared after compatibility rounding")),
 }
+#: Names used before 0.2 (one release of grace, with a FutureWarning): "RegNet" was the paper's
+#: six-parameter RegNetX of Section 3.3, "RegNetX" this library's refinement of it.
+_OLD_NAMES = {"regnet": "RegNetX_6param", "regnetx": "RegNetX_refined"}
 _BY_KEY = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in _SPACES}
 
 
 def design_space_names() -> list[str]:
-    """``["AnyNetX_A", ..., "AnyNetX_E", "RegNet", "RegNetX"]``."""
+    """``["AnyNetX_A", ..., "AnyNetX_E", "RegNetX_6param", "RegNetX_refined"]``."""
     return list(_SPACES)
 
 
@@ -1166,4 +1210,11 @@ def design_space(name: Union[str, DesignSpace]) -> DesignSpace:
         key = re.sub(r"[^a-z0-9]", "", name.lower())
         if key in _BY_KEY:
             return _SPACES[_BY_KEY[key]]
+        if key in _OLD_NAMES:
+            new = _OLD_NAMES[key]
+            warnings.warn(f"design space {name!r} is now called {new!r} (the old name works until "
+                          "regnet_lab 0.3): 'RegNet' was the paper's six-parameter RegNetX of "
+                          "Section 3.3, 'RegNetX' this library's refinement of it",
+                          FutureWarning, stacklevel=2)
+            return _SPACES[new]
     raise ValueError(f"unknown design space {name!r}; choose one of: {', '.join(_SPACES)}")

@@ -47,6 +47,24 @@ class QuantizedWidths:
         """The number of stages, i.e. of distinct quantized widths."""
         return len(self.stage_widths)
 
+    @property
+    def total_stages(self) -> int:
+        """``max_j round(s_j) + 1``: the stages a network has when stage ``i`` is the blocks of
+        exponent ``i`` (Section 3.3).
+
+        It equals :attr:`num_stages` exactly when the exponents run ``0, 1, ..., k`` without a gap
+        and their widths are distinct; the paper keeps only such parameter tuples ("when only
+        considering four stage networks, we ignore the parameter combinations that give rise to a
+        different number of stages"; pycls's sweep checks ``num_stages == total_stages``).
+        """
+        return max(self.exponents) + 1
+
+    @property
+    def stages_are_exponents(self) -> bool:
+        """Whether every stage is exactly the blocks of one exponent ``0..k`` (no exponent skipped,
+        no two exponents merged by the rounding to ``q``): the paper's notion of a stage."""
+        return self.num_stages == self.total_stages
+
 
 def _check_finite(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
