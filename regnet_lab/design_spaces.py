@@ -11,12 +11,16 @@ AnyNetX_A, a design space of 4-stage networks of X blocks with free per-stage de
 * AnyNetX_C: one shared ``g``; about 3.2e14.
 * AnyNetX_D: ``w_{i+1} >= w_i``; about 1.3e13.
 * AnyNetX_E: ``d_{i+1} >= d_i``; about 5.5e11.
-* RegNet: widths from the quantized linear rule (eqs. 2-4), six parameters ``d, w0, wa, wm, b,
-  g``; about 3.0e8.
+* ``RegNetX_6param``: the paper's "RegNetX" of Section 3.3: widths from the quantized linear rule
+  (eqs. 2-4), six parameters ``d, w0, wa, wm, b, g``, four stages where stage ``i`` is the blocks
+  of rounded exponent ``i``; about 3.0e8 in Table 1.
 
-plus ``RegNetX``, the RegNet space refined by the analysis of Section 3.3 (``b = 1``, ``wm >= 2``
-and a middle range of depths, ``12 <= d <= 28`` at 224px as quoted by timm's documentation of
-RegNetX). Each space here is a :class:`DesignSpace` with
+plus ``RegNetX_refined``, this library's refinement of it (``b = 1``, ``wm >= 2`` and a window of
+depths, ``12 <= d <= 28`` at 224px). Those restrictions are the paper's, from later sections:
+Section 4's "RegNetX constrained" has ``b = 1``, ``d <= 40``, ``wm >= 2`` and limits on
+parameters and activations (not applied here), and Section 5 limits depth to ``12 <= d <= 28``.
+(Before regnet_lab 0.2 these two spaces were called "RegNet" and "RegNetX"; the old names still
+work, with a FutureWarning.) Each space here is a :class:`DesignSpace` with
 
 * :meth:`DesignSpace.sample`: ``n`` descriptions drawn from the space, reproducibly, optionally
   only inside a flops band (the paper compares spaces at matched compute, Section 3.1);
@@ -36,17 +40,23 @@ train in seconds to a minute on two CPU cores. See :data:`REGIMES`.
 
 Distributions (how a sample is drawn)
 -------------------------------------
-The seeds (blog posts on the paper) describe the paper's sampling as *log-uniform*; pycls's sweep
-code (``pycls/sweep/samplers.py``, ``regnet_sampler``) samples depth uniformly and ``w0``, ``wa``,
-``wm`` and the group width log-uniformly on grids of step 8, 0.1, 0.001 and 8. Here:
+The paper (Section 3.1) samples AnyNetX's per-stage values log-uniformly; pycls's sweep code
+(``pycls/sweep/samplers.py``, ``regnet_sampler``) samples RegNet's depth uniformly and ``w0``,
+``wa``, ``wm`` and the group width log-uniformly on grids of step 8, 0.1, 0.001 and 8. Here:
 
 * AnyNetX: every ``d_i`` log-uniform on ``1..max_depth``, every ``w_i`` log-uniform on the
   multiples of 8 in ``8..max_width``, ``b`` and ``g`` uniform on ``{1, 2, 4}`` and
   ``{1, 2, 4, 8, 16, 32}`` (which is log-uniform on those powers of two). "Log-uniform on a finite
   set" is the discrete reciprocal distribution, ``P(v) ~ 1/v``.
-* RegNet / RegNetX: ``d`` uniform on its integer range (as pycls), ``w0`` log-uniform on the
-  multiples of 8, ``wa`` log-uniform on the 0.1 grid, ``wm`` log-uniform on the 0.001 grid (pycls's
-  steps), ``b`` and ``g`` uniform on the same sets as AnyNetX_E.
+* RegNetX_6param / RegNetX_refined: ``d``, ``w0``, ``wa`` and ``wm`` exactly as pycls's
+  ``regnet_sampler`` draws them: ``d`` uniform on its integer range; ``w0``, ``wa``, ``wm`` a
+  *continuous* log-uniform value moved up onto the grid of 8, 0.1 or 0.001 (``ceil``), so a grid
+  value ``v`` has probability ``log(v / (v - q))`` up to a constant (the lowest value a little
+  less). Where we differ from pycls: ``b`` and ``g`` are uniform on the paper's sets
+  ``{1, 2, 4}`` and ``{1, 2, 4, 8, 16, 32}`` ("b and g as in AnyNetX_E", Section 3.3), where
+  pycls draws its bottleneck multiplier as a power of two and its group width from a
+  power-of-two-or-multiple-of-8 distribution; we keep the paper's sets so that the RegNet
+  populations differ from AnyNetX_E only in the width/depth rule.
 
 The widths of AnyNetX_D and E, and the depths of E, are drawn directly as non-decreasing
 sequences, with exactly the distribution of four i.i.d. draws conditioned on being in order
@@ -58,8 +68,10 @@ otherwise it is redrawn.
 So the samples follow the distribution above *conditioned on the rules* (and on the band).
 
 Reproducibility: parameters are drawn with ``numpy.random.default_rng(seed)`` only (PCG64, whose
-streams are platform independent) through cumulative distributions built with IEEE basic
-arithmetic (no ``log``, so bit-identical everywhere); proposals come in batches of a fixed
+streams are platform independent); AnyNetX's through cumulative distributions built with IEEE
+basic arithmetic (no ``log``, so bit-identical everywhere), RegNet's through pycls's ``exp``/``log``
+formula (a platform whose ``log`` differed in the last bit could only move a draw lying exactly on
+a grid boundary); proposals come in batches of a fixed
 schedule and the ``k``-th accepted proposal is the ``k``-th sample. So the same seed gives the
 same samples on any machine, and ``sample(10, seed=s)`` is the first ten of
 ``sample(500, seed=s)``. (The RegNet expansion itself uses ``log``, as the paper's code does; a
@@ -88,8 +100,8 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from .complexity import complexity
-from .configs import AnyNetConfig, RegNetConfig
+from .configs import AnyNetConfig, Description, RegNetConfig
+from .counting import complexity
 from .quantization import make_compatible
 
 __all__ = [
@@ -121,7 +133,6 @@ _WA_SCALE = 10
 _WM_SCALE = 1000
 
 Band = tuple[int, int]
-Description = Union[AnyNetConfig, RegNetConfig]
 
 
 # ================================================================================== regimes
@@ -134,20 +145,19 @@ class Regime:
     The paper's bounds (Section 3.1/3.3) are for 224px ImageNet with a stride-2 stem. The
     small-image regimes (28px Fashion-MNIST, 32px CIFAR-10) scale them down as follows:
 
-    * a stride-1 stem of 16 channels (the pilot runs' choice; a stride-2 stem would leave 1x1
-      maps in the last stage), so the stages see 28 -> 14 -> 7 -> 4 -> 2 pixels instead of
+    * a stride-1 stem of 16 channels (a stride-2 stem would leave 1x1 maps in the last stage), so the stages see 28 -> 14 -> 7 -> 4 -> 2 pixels instead of
       112 -> 56 -> 28 -> 14 -> 7: about 16x fewer positions per layer;
     * every *size* bound divided by 4: stage depth ``d_i <= 4`` (16), stage width ``w_i <= 256``
-      (1024), RegNet ``d <= 16`` (63), ``w0 <= 64`` and ``wa <= 64`` (256); RegNetX's depth range
-      ``12..28`` becomes ``4..8`` (a quarter of it, ``3..7``, raised to 4 because four stages
-      need four blocks). Conv flops grow with width squared times depth, so a model costs
+      (1024), RegNet ``d <= 16`` (63), ``w0 <= 64`` and ``wa <= 64`` (256); RegNetX_refined's
+      depth window ``12..28`` (Section 5's) becomes ``4..8`` (a quarter of it, ``3..7``, raised
+      to 4 because four stages need four blocks). Conv flops grow with width squared times depth, so a model costs
       another ~10-60x less;
     * every *shape* rule kept: four stride-2 stages, the ``b`` and ``g`` sets,
       ``1.5 <= wm <= 3`` (RegNetX ``2 <= wm <= 3``), widths in multiples of 8.
 
     Measured on 2000 unconstrained samples per space (``benchmarks/README.md``), AnyNetX_A's
-    median is 561 MF at 224px and 3.2 MF at 28px; the default bands sit near those medians
-    (360-400 MF, the paper's "about 400MF", an assumption; 2-6 MF at 28px; 2.5-8 MF at 32px, the
+    median is 561 MF at 224px and 3.2 MF at 28px; the default bands are the paper's 360-400 MF
+    (stated in Section 3.2) and, near the small regimes' medians, 2-6 MF at 28px and 2.5-8 MF at 32px, the
     same networks at 1.3x the pixels) and hold 1.5-3% (paper) and 12-46% (small regimes) of every
     space's unconstrained samples. Models in the small bands train at a few hundred images per
     second on one CPU core (measured 240-380 images/s, batch 128, forward + backward), i.e. a
@@ -163,8 +173,8 @@ class Regime:
         regnet_w0: inclusive range of ``w0`` (multiples of 8; the paper: ``w0 < 256``).
         regnet_wa: inclusive range of ``wa`` on the 0.1 grid (the paper: ``wa < 256``).
         regnet_wm: inclusive range of ``wm`` (the paper: ``1.5 <= wm <= 3``).
-        regnetx_depth: the refined RegNetX's depth range (the paper: ``12 <= d <= 28``).
-        regnetx_wm: the refined RegNetX's ``wm`` range (``wm >= 2``).
+        regnetx_depth: RegNetX_refined's depth range (Section 5's ``12 <= d <= 28``).
+        regnetx_wm: RegNetX_refined's ``wm`` range (``wm >= 2``, Section 4).
         flops_band: default band ``(low, high)`` in multiply-adds for ``sample(flops="default")``.
         note: where the numbers come from.
     """
@@ -213,8 +223,7 @@ _PAPER = Regime(
     regnetx_depth=(12, 28), regnetx_wm=(2.0, 3.0),
     flops_band=(360_000_000, 400_000_000),
     note=("ImageNet at 224px, the paper's bounds (Section 3.1: d_i <= 16, w_i <= 1024; Section 3.3: "
-          "d < 64, w0, wa < 256, 1.5 <= wm <= 3). The default band 360-400 MF is an ASSUMPTION: "
-          "the paper samples 'about 400MF' models but its exact band is not confirmed."),
+          "d < 64, w0, wa < 256, 1.5 <= wm <= 3) and its band, 360-400 MF (Section 3.2)."),
 )
 
 _SMALL_COMMON: dict[str, Any] = dict(
@@ -833,31 +842,38 @@ class AnyNetXSpace(DesignSpace):
 
 
 class RegNetSpace(DesignSpace):
-    """RegNet (Section 3.3) and its refinement RegNetX.
+    """The paper's six-parameter RegNetX (Section 3.3) and this library's refinement of it.
 
     A network is six numbers ``d, w0, wa, wm, b, g`` expanded by the quantized linear rule
     (eqs. 2-4, :func:`~regnet_lab.quantization.quantize_widths`) and the compatibility rule, as a
     :class:`~regnet_lab.configs.RegNetConfig`. Rules (paper regime):
 
-    * RegNet: ``1 <= d <= 63`` (``d < 64``), ``w0`` a multiple of 8 in ``8..248`` (``w0 < 256``),
-      ``0 < wa < 256``, ``1.5 <= wm <= 3``, ``b in {1, 2, 4}``, ``g in {1, 2, 4, 8, 16, 32}``
-      ("b and g as in AnyNetX_E"), exactly four stages, and one group width shared by all stages
-      *after* compatibility rounding (a group width clamped in a narrow stage breaks sharing, as
-      in AnyNetX_C-E; the sampler redraws such models).
-    * RegNetX: additionally ``b = 1``, ``wm >= 2`` and ``12 <= d <= 28`` (Section 3.3's
-      refinements; the depth range as quoted by timm's RegNetX documentation).
+    * ``RegNetX_6param``: ``1 <= d <= 63`` (``d < 64``), ``w0`` a multiple of 8 in ``8..248``
+      (``w0 < 256``), ``0 < wa < 256``, ``1.5 <= wm <= 3``, ``b in {1, 2, 4}``,
+      ``g in {1, 2, 4, 8, 16, 32}`` ("b and g as in AnyNetX_E"); exactly four stages *by the
+      paper's rule*: stage ``i`` is the blocks whose rounded exponent (eq. 3) is ``i``, so the
+      exponents must be ``0, 1, 2, 3``, each present, with four distinct widths ("when only
+      considering four stage networks, we ignore the parameter combinations that give rise to a
+      different number of stages"; pycls's sweep checks the same). A tuple whose exponents skip a
+      value (e.g. ``0, 2, 2, 3, 3, 4``) is not in the space even if it has four distinct widths.
+      And one group width shared by all stages *after* compatibility rounding (a group width
+      clamped in a narrow stage breaks sharing, as in AnyNetX_C-E).
+    * ``RegNetX_refined``: additionally ``b = 1``, ``wm >= 2`` (Section 4's "RegNetX
+      constrained" has both) and ``12 <= d <= 28`` (Section 5's depth window). Section 4's limits
+      on parameters and activations are not applied.
 
     Small-image regimes use the ranges of :class:`Regime` (``d <= 16``, ``w0, wa <= 64``,
-    RegNetX ``4 <= d <= 8``).
+    refined ``4 <= d <= 8``).
 
-    Sampling: ``d`` uniform, ``w0`` log-uniform on multiples of 8, ``wa`` log-uniform on the 0.1
-    grid, ``wm`` log-uniform on the 0.001 grid (pycls's ``regnet_sampler`` steps), ``b`` and ``g``
-    uniform on their sets; draws that do not give exactly four stages, whose group width gets
-    clamped, or (with a band) whose flops are outside the band are redrawn.
+    Sampling: exactly pycls's ``regnet_sampler`` for ``d, w0, wa, wm`` (see the module
+    docstring), ``b`` and ``g`` uniform on the paper's sets; draws that are not four-stage RegNets
+    by the rule above, whose group width gets clamped, or (with a band) whose flops are outside
+    the band are redrawn.
 
-    Membership (:meth:`DesignSpace.contains`) of a RegNetConfig uses the continuous ranges (``wa = 24.48`` is
-    fine); that of an AnyNetConfig asks whether some parameters *on the sampling grid* expand to
-    exactly that network (a vectorised search, about a second).
+    Membership (:meth:`DesignSpace.contains`) of a RegNetConfig uses the continuous ranges
+    (``wa = 24.48`` is fine); that of an AnyNetConfig asks whether some parameters *on the
+    sampling grid* expand to exactly that network by the paper's rule (a vectorised search,
+    about a second).
     """
 
     _batch_schedule = (2048, 4096, 8192, 16384)
@@ -982,56 +998,135 @@ class RegNetSpace(DesignSpace):
         return None
 
     # ---------------------------------------------------------------- sizes
-    def size(self, regime: Union[str, Regime] = "paper") -> int:
-        """Exact number of parameter tuples ``(d, w0, wa, wm, b, g)`` on the sampling grid.
+    def grid_size(self, regime: Union[str, Regime] = "paper") -> int:
+        """Number of parameter tuples ``(d, w0, wa, wm, b, g)`` on the sampling grid, before any
+        rule: integer ``d``, ``w0`` in steps of 8, ``wa`` in steps of 0.1, ``wm`` in steps of
+        0.001 (pycls's steps) and the ``b``/``g`` choices."""
+        n = self._grid_counts(_lookup_regime(regime))
+        return n["d"] * n["w0"] * n["wa"] * n["wm"] * n["b"] * n["g"]
 
-        "Distinct" here means distinct tuples on the grid the sampler draws from: integer ``d``,
-        ``w0`` in steps of 8, ``wa`` in steps of 0.1, ``wm`` in steps of 0.001 (pycls's steps),
-        and the ``b``/``g`` choices. It is an upper bound on the number of distinct networks: many
-        tuples expand to the same network, and tuples that do not give four stages or whose group
-        width gets clamped are not in the space (the sampler redraws them;
-        :meth:`DesignSpace.sample_report` shows the fraction).
+    def _grid_counts(self, reg: Regime) -> dict[str, int]:
+        grid = self._grid(reg)
+        r = self.ranges(reg)
+        return {"d": grid["d"][1] - grid["d"][0] + 1,
+                "w0": (grid["w0"][1] - grid["w0"][0]) // WIDTH_QUANTUM + 1,
+                "wa": grid["wa"][1] - grid["wa"][0] + 1,
+                "wm": grid["wm"][1] - grid["wm"][0] + 1,
+                "b": len(r["b"]), "g": len(r["g"])}
+
+    def size(self, regime: Union[str, Regime] = "paper") -> int:
+        """Exact number of grid tuples ``(d, w0, wa, wm, b, g)`` that are in the space.
+
+        A tuple of :meth:`grid_size`'s grid is in the space when it gives exactly four stages by
+        the paper's rule (its rounded exponents are ``0, 1, 2, 3``, each present, with four
+        distinct widths; Section 3.3) and its group width survives the compatibility rounding in
+        every stage. Counted without enumerating the tuples: the stage widths depend on
+        ``(w0, wm)`` only, and for fixed ``(w0, wm, wa)`` the valid depths are one interval
+        (``d`` must reach the first block of exponent 3 and stop before the first of exponent
+        4), so the count is a sum over ``(w0, wm, wa)`` (a few seconds at paper scale, cached).
+        It is still an upper bound on distinct *networks*: different tuples can expand to the
+        same stages.
         """
-        grid = self._grid(_lookup_regime(regime))
-        r = self.ranges(regime)
-        nd = grid["d"][1] - grid["d"][0] + 1
-        nw0 = (grid["w0"][1] - grid["w0"][0]) // WIDTH_QUANTUM + 1
-        nwa = grid["wa"][1] - grid["wa"][0] + 1
-        nwm = grid["wm"][1] - grid["wm"][0] + 1
-        return nd * nw0 * nwa * nwm * len(r["b"]) * len(r["g"])
+        return _regnet_size(self.refined, _lookup_regime(regime))
 
     def paper_size(self) -> Optional[float]:
-        """The size in the paper's Table 1 (3.0e8 for RegNet; the paper prints none for RegNetX)."""
+        """The size in the paper's Table 1 (3.0e8 for the six-parameter space; none printed for
+        the refined one)."""
         return None if self.refined else 3.0e8
 
     def paper_formula(self) -> tuple[str, int]:
-        """The reconstruction of the paper's 3.0e8: ``64 * 256 * 256 * 4 * 3 * 6``."""
-        return "64 * 256 * 256 * 4 * 3 * 6", 64 * 256 * 256 * 4 * 3 * 6
+        """Table 1's own estimate: "by quantizing its continuous parameters", 64 values for each
+        of ``d, w0, wa, wm``, times 6 values of ``g`` and 3 of ``b``: ``64**4 * 6 * 3``."""
+        return "64^4 * 6 * 3", 64 ** 4 * 6 * 3
 
     def size_explanation(self, regime: Union[str, Regime] = "paper") -> str:
-        """How :meth:`size` is counted, and the reconstruction of the paper's figure."""
+        """How :meth:`size` is counted, next to the paper's figure and how the paper got it."""
         reg = _lookup_regime(regime)
-        grid = self._grid(reg)
-        r = self.ranges(reg)
-        nd = grid["d"][1] - grid["d"][0] + 1
-        nw0 = (grid["w0"][1] - grid["w0"][0]) // WIDTH_QUANTUM + 1
-        nwa = grid["wa"][1] - grid["wa"][0] + 1
-        nwm = grid["wm"][1] - grid["wm"][0] + 1
-        text = (f"{self.name} ({reg.name} regime): {nd} depths x {nw0} w0 (multiples of 8) x {nwa} wa "
-                f"(step 0.1) x {nwm} wm (step 0.001) x {len(r['b'])} b x {len(r['g'])} g = "
-                f"{self.size(reg)} ~ {self.size(reg):.3g} parameter tuples on the sampling grid "
-                "(an upper bound on distinct networks: tuples that give other than 4 stages or a "
-                "clamped group width are not in the space, and many tuples give the same network).")
+        n = self._grid_counts(reg)
+        size = self.size(reg)
+        text = (f"{self.name} ({reg.name} regime): the sampling grid has {n['d']} depths x "
+                f"{n['w0']} w0 (multiples of 8) x {n['wa']} wa (step 0.1) x {n['wm']} wm "
+                f"(step 0.001) x {n['b']} b x {n['g']} g = {self.grid_size(reg):.3g} tuples; "
+                f"{size} ~ {size:.3g} of them give exactly four stages by the paper's rule "
+                "(exponents 0-3, each present) with the group width shared after compatibility "
+                "rounding (different tuples can still give the same network).")
         if not self.refined:
             expr, value = self.paper_formula()
-            text += (f" Paper (Table 1): ~3.0e8. Not derivable from the paper's text with certainty; "
-                     f"the natural reading of its bounds, d < 64 (64 values), w0 < 256 and wa < 256 "
-                     f"(256 integer values each), wm in [1.5, 3] in steps of 0.5 (4 values), 3 b and "
-                     f"6 g, gives {expr} = {value} ~ {value:.2g}, which matches; it ignores that w0 is "
-                     "a multiple of 8 and that wa and wm are continuous.")
+            text += (f" Paper (Table 1): ~3.0e8, estimated \"by quantizing its continuous "
+                     f"parameters\": {expr} = {value} ~ {value:.2g} (64 values each for d, w0, wa "
+                     "and wm, 6 for g, 3 for b). Our count is larger because pycls's grids are "
+                     "finer (wa in steps of 0.1, wm in steps of 0.001) than 64 values each.")
         else:
-            text += " The paper prints no size for the refined space."
+            text += " The paper prints no size for a refined space."
         return text
+
+
+def _regnet_exponent(j: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray) -> np.ndarray:
+    """``round(s_j)`` of eq. (3) with the float operations of
+    :func:`~regnet_lab.quantization.quantize_widths` (so ties break the same way)."""
+    u = j * wa + w0
+    return np.round(np.log(u / w0) / np.log(wm))
+
+
+def _first_block_of_exponent(k: int, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
+                             cap: int) -> np.ndarray:
+    """Index of the first block whose rounded exponent is ``>= k`` (capped at ``cap``), for
+    ``(m,)`` pairs ``w0, wm`` against ``(n,)`` slopes ``wa``: an ``(m, n)`` array.
+
+    Block ``j`` has exponent ``>= k`` when ``w0 + wa j >= w0 wm^(k - 1/2)``, i.e. from
+    ``j = ceil(w0 (wm^(k - 1/2) - 1) / wa)`` on; where that ratio lies within rounding error of
+    an integer the exponent itself (same arithmetic as the scalar rule) decides.
+    """
+    t = w0 * (np.power(wm, k - 0.5) - 1.0)
+    r = np.minimum(t[:, None] / wa[None, :], cap)
+    j = np.ceil(r)
+    near = np.abs(r - np.round(r)) <= 1e-7 * np.maximum(1.0, r)
+    if near.any():
+        ii, jj = np.nonzero(near)
+        jr = np.round(r[near])
+        at = _regnet_exponent(jr, w0[ii], wa[jj], wm[ii]) >= k
+        j[near] = np.where(at, jr, jr + 1)
+    return np.minimum(j, cap).astype(np.int64)
+
+
+@lru_cache(maxsize=None)
+def _regnet_size(refined: bool, reg: Regime) -> int:
+    """:meth:`RegNetSpace.size` (cached: the count takes a few seconds at paper scale)."""
+    sp = _SPACES["RegNetX_refined" if refined else "RegNetX_6param"]
+    grid = sp._grid(reg)
+    r = sp.ranges(reg)
+    dlo, dhi = grid["d"]
+    w0s = np.arange(grid["w0"][0], grid["w0"][1] + 1, WIDTH_QUANTUM, dtype=np.float64)
+    wms = np.arange(grid["wm"][0], grid["wm"][1] + 1) / _WM_SCALE
+    was = np.arange(grid["wa"][0], grid["wa"][1] + 1) / _WA_SCALE
+    # Stage widths (eq. 4 at exponents 0..3) depend on (w0, wm) only: count the (b, g) pairs that
+    # keep g in all four stages after compatibility rounding, where the four widths are distinct.
+    W0, WM = np.meshgrid(w0s, wms, indexing="ij")
+    W0, WM = W0.ravel(), WM.ravel()
+    k = np.arange(NUM_STAGES, dtype=np.float64)
+    widths = (np.round(W0[:, None] * np.power(WM[:, None], k[None, :]) / WIDTH_QUANTUM)
+              .astype(np.int64) * WIDTH_QUANTUM)
+    distinct = np.all(np.diff(widths, axis=1) > 0, axis=1)
+    good_bg = np.zeros(len(W0), dtype=np.int64)
+    for b in r["b"]:
+        for g in r["g"]:
+            _, gc = _compat_arrays(widths, np.full_like(widths, b), np.full_like(widths, g))
+            good_bg += np.all(gc == g, axis=1)
+    good_bg *= distinct
+    total = 0
+    cap = dhi + 1
+    rows = np.flatnonzero(good_bg)
+    step = max(1, 4_000_000 // len(was))
+    for start in range(0, len(rows), step):
+        sel = rows[start:start + step]
+        j1, j2, j3, j4 = (_first_block_of_exponent(kk, W0[sel], was, WM[sel], cap)
+                          for kk in (1, 2, 3, 4))
+        # exponents 1, 2, 3 each start at their own block (none skipped), and d covers the first
+        # block of exponent 3 but none of exponent 4
+        ok = (j1 < j2) & (j2 < j3)
+        nd = np.where(ok, np.maximum(np.minimum(dhi, j4) - np.maximum(dlo, j3 + 1) + 1, 0), 0)
+        total += int((nd.sum(axis=1) * good_bg[sel]).sum())
+    return total
 
 
 def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
@@ -1107,9 +1202,10 @@ def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
     return depths, widths, nst, total
 
 
-def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetSpace"] = "RegNet",
+def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetSpace"] = "RegNetX_6param",
                            regime: Union[str, Regime] = "paper") -> Optional[RegNetConfig]:
-    """RegNet parameters on ``space``'s sampling grid that expand to exactly ``description``.
+    """RegNet parameters on ``space``'s sampling grid that expand to exactly ``description``
+    by the paper's rule (stage ``i`` = the blocks of rounded exponent ``i``, Section 3.3).
 
     Exact search: for each candidate ``w0`` (multiples of 8 whose compatible width is the first
     stage's width) every ``(wa, wm)`` grid pair is tested at the first and last block of every
@@ -1146,7 +1242,9 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
             s = np.round(np.log(u / float(w0)) / np.log(wm)[:, None])
             w = np.round(float(w0) * np.power(wm[:, None], s) / WIDTH_QUANTUM).astype(np.int64) * WIDTH_QUANTUM
             w = w.reshape(-1, NUM_STAGES, 2)
-            ok = np.all(w[:, :, 0] == w[:, :, 1], axis=1)
+            # the paper's stage rule: stage i is exactly the blocks of exponent i
+            ok = np.all(s.reshape(-1, NUM_STAGES, 2) == np.arange(NUM_STAGES)[None, :, None], axis=(1, 2))
+            ok &= np.all(w[:, :, 0] == w[:, :, 1], axis=1)
             ok &= np.all(w[:, 1:, 0] > w[:, :-1, 1], axis=1)
             pre = w[:, :, 0]
             wc, gc = _compat_arrays(pre, np.full_like(pre, b), np.full_like(pre, g))
@@ -1154,7 +1252,8 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
             for i in np.flatnonzero(ok):
                 cand = RegNetConfig(depth=d, w0=w0, wa=float(wa[i]), wm=float(wm[i]), group_width=g,
                                     bottleneck_ratio=b)
-                if cand.depths == c.depths and cand.widths == c.widths and cand.group_widths == c.group_widths:
+                if (cand.depths == c.depths and cand.widths == c.widths
+                        and cand.group_widths == c.group_widths and cand.quantized.stages_are_exponents):
                     return cand.replace(stem_width=c.stem_width, stem_stride=c.stem_stride,
                                         in_channels=c.in_channels, num_classes=c.num_classes)
     return None

@@ -143,7 +143,10 @@ def make_compatible(
     which must be a multiple of its group width ``g``. Following the paper's code (pycls):
     ``g`` is clamped to at most the bottleneck width, the bottleneck width is rounded to the
     nearest multiple of ``g`` (ties to even, as Python's ``round``) and never below ``g``, and the
-    stage width becomes ``bottleneck * b``.
+    stage width becomes ``bottleneck * b``. An inverted bottleneck ``b < 1`` (Section 4, Fig. 14:
+    ``1/8 <= b <= 1``) needs an integer ``m = 1 / b``, and the bottleneck is rounded to a multiple
+    of ``lcm(g, m)`` instead, so that the width ``bottleneck / m`` stays an integer (pycls's
+    ``adjust_block_compatibility``, whose ``bot_mul`` is ``1 / b``).
 
     Returns:
         ``(widths, group_widths)`` after the adjustment.
@@ -151,19 +154,32 @@ def make_compatible(
     Example:
         >>> make_compatible([24, 64, 152, 392], [1, 1, 1, 1], [16, 16, 16, 16])  # RegNetX-400MF
         ((32, 64, 160, 384), (16, 16, 16, 16))
+        >>> make_compatible([20], [0.25], [24])  # inverted: 80 -> multiple of lcm(24, 4) = 72
+        ((18,), (24,))
     """
     if not (len(widths) == len(bottleneck_ratios) == len(group_widths)):
         raise ValueError("widths, bottleneck_ratios and group_widths must have the same length")
     out_w: list[int] = []
     out_g: list[int] = []
     for w, b, g in zip(widths, bottleneck_ratios, group_widths):
-        if not (w > 0 and b >= 1 and g > 0):
+        if not (w > 0 and b > 0 and g > 0):
             raise ValueError(
-                f"need width > 0, bottleneck ratio >= 1 and group width > 0, got {w}, {b}, {g}"
+                f"need width > 0, bottleneck ratio > 0 and group width > 0, got {w}, {b}, {g}"
             )
-        inner = int(max(1, w * (1.0 / b)))
-        g = int(min(g, inner))
-        inner = max(g, int(round(inner / g) * g))
-        out_w.append(int(inner * b))
+        if b >= 1:
+            inner = int(max(1, w * (1.0 / b)))
+            g = int(min(g, inner))
+            inner = max(g, int(round(inner / g) * g))
+            out_w.append(int(inner * b))
+        else:
+            m = round(1.0 / b)
+            if abs(1.0 / b - m) > 1e-9:
+                raise ValueError(f"a bottleneck ratio below 1 must be 1/m for an integer m "
+                                 f"(1/2, 1/4, 1/8, ...), got {b}")
+            inner = int(max(1, w * m))
+            g = int(min(g, inner))
+            step = math.lcm(g, m)
+            inner = max(step, int(round(inner / step) * step))
+            out_w.append(inner // m)
         out_g.append(g)
     return tuple(out_w), tuple(out_g)

@@ -25,9 +25,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from .design_spaces import design_space_names
+from .design_spaces import design_space, design_space_names
 
-__all__ = ["REFERENCE_ENV", "reference_budgets", "reference_dir", "load_reference", "reference_manifest"]
+__all__ = ["REFERENCE_ENV", "reference_budgets", "reference_dir", "load_reference", "reference_manifest",
+           "seed_noise_runs"]
 
 #: Environment variable naming a directory or an http(s) URL that holds ``<budget>/<space>.jsonl``.
 REFERENCE_ENV = "REGNET_LAB_REFERENCE"
@@ -124,9 +125,15 @@ def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str =
     else:
         names = list(spaces)
     known = set(design_space_names())
-    for name in names:
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise TypeError(f"spaces must be design-space names (str), got {name!r}")
         if name not in known:
-            raise ValueError(f"unknown design space {name!r}: use one of {', '.join(design_space_names())}")
+            try:  # case, '-'/'_' and the old names ("RegNet", "RegNetX", with a FutureWarning)
+                names[i] = design_space(name).name
+            except ValueError:
+                raise ValueError(f"unknown design space {name!r}: use one of "
+                                 f"{', '.join(design_space_names())}") from None
     if not names:
         raise ValueError("spaces must name at least one design space")
     folder = reference_dir(budget, names)
@@ -146,3 +153,33 @@ def reference_manifest(budget: str = "cpu") -> dict[str, Any]:
         return {}
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+#: The seed-noise measurements shipped with the package (``regnet_lab/pilots``), by budget.
+_SEED_NOISE_FILES = {"cpu": "seed_noise_cpu.jsonl"}
+
+
+def seed_noise_runs(budget: str = "cpu"):
+    """The pilot runs that measured the training noise of a budget's recipe, as a DataFrame.
+
+    For the ``cpu`` budget: 8 AnyNetX_A samples of the Fashion-MNIST regime's 2-6 MF band, each
+    trained with the reference sweeps' recipe (4 epochs on 10,000 images, lr 0.1) with two to five
+    seeds (``benchmarks/pilots/rC.jsonl`` in the repository, described in ``benchmarks/README.md``).
+    One row per training run, with the columns ``model`` (0-7), ``seed``, ``error`` (test error,
+    %), ``mflops``, ``status``, ``cpu`` and ``seconds``. The file ships inside the package, so this
+    works wherever ``regnet_lab`` is installed, without the repository or a network.
+
+    The paper reports no such measurement for its 10-epoch populations; this is the book's own,
+    used to choose the ``cpu`` budget.
+
+    Raises:
+        ValueError: for a budget without shipped measurements (only ``"cpu"`` has them).
+    """
+    import pandas as pd
+
+    if budget not in _SEED_NOISE_FILES:
+        raise ValueError(f"no seed-noise measurements for budget {budget!r}: use one of "
+                         f"{', '.join(_SEED_NOISE_FILES)}")
+    path = Path(__file__).resolve().parent / "pilots" / _SEED_NOISE_FILES[budget]
+    frame = pd.read_json(path, lines=True)
+    return frame.drop(columns=["recipe", "test_errors"], errors="ignore")

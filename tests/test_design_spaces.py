@@ -46,7 +46,7 @@ def anynet_rules(name: str, c: rl.AnyNetConfig, reg: rl.Regime) -> None:
 
 
 def regnet_rules(name: str, c: rl.RegNetConfig, reg: rl.Regime) -> None:
-    refined = name == "RegNetX"
+    refined = name == "RegNetX_refined"
     dlo, dhi = reg.regnetx_depth if refined else reg.regnet_depth
     wmlo, wmhi = reg.regnetx_wm if refined else reg.regnet_wm
     assert dlo <= c.depth <= dhi
@@ -80,9 +80,9 @@ def check_sample(name: str, c, reg: rl.Regime, band=None) -> None:
 
 
 def test_names_and_lookup():
-    assert SPACES == ["AnyNetX_A", "AnyNetX_B", "AnyNetX_C", "AnyNetX_D", "AnyNetX_E", "RegNet", "RegNetX"]
+    assert SPACES == ["AnyNetX_A", "AnyNetX_B", "AnyNetX_C", "AnyNetX_D", "AnyNetX_E", "RegNetX_6param", "RegNetX_refined"]
     assert rl.design_space("anynetx-c").name == "AnyNetX_C"
-    assert rl.design_space("REGNETX").name == "RegNetX"
+    assert rl.design_space("REGNETX-REFINED").name == "RegNetX_refined"
     with pytest.raises(ValueError, match="AnyNetX_A, AnyNetX_B.*RegNetX"):
         rl.design_space("AnyNetX_F")
 
@@ -142,7 +142,7 @@ def test_many_samples_in_default_band(name):
 
 
 def test_paper_band_models_build():
-    c = rl.design_space("RegNetX").sample(1, seed=2, flops="default")[0]
+    c = rl.design_space("RegNetX_refined").sample(1, seed=2, flops="default")[0]
     model = rl.build(c)
     assert sum(p.numel() for p in model.parameters()) == rl.complexity(c).params
 
@@ -163,13 +163,13 @@ def test_same_seed_same_samples_and_prefix(name):
 def test_golden_samples():
     """Pinned values: a change here means samples differ from those other machines drew."""
     a = rl.design_space("AnyNetX_A").sample(1, seed=0, regime="fashion-mnist")[0]
-    r = rl.design_space("RegNet").sample(1, seed=0, regime="fashion-mnist")[0]
+    r = rl.design_space("RegNetX_6param").sample(1, seed=0, regime="fashion-mnist")[0]
     assert (a.depths, a.widths, a.bottleneck_ratios, a.group_widths) == GOLDEN_A
     assert (r.depth, r.w0, r.wa, r.wm, r.b, r.g) == GOLDEN_R
 
 
 GOLDEN_A = ((3, 4, 2, 3), (8, 24, 24, 120), (2, 1, 4, 4), (4, 2, 1, 2))
-GOLDEN_R = (5, 16, 13.1, 1.619, 2, 4)
+GOLDEN_R = (11, 32, 17.9, 1.849, 4, 8)  # pycls-exact sampler and the stage rule (0.2)
 
 
 def test_reciprocal_draws_are_exact_and_log_uniform():
@@ -213,10 +213,12 @@ def test_vectorised_regnet_expansion_matches_quantize_widths():
     w0 = (rng.integers(1, 32, m) * 8).astype(float)
     wa = rng.integers(1, 2560, m) / 10
     wm = rng.integers(1500, 3001, m) / 1000
-    dep, wid, nst = ds._expand_regnet(d, w0, wa, wm)
+    dep, wid, nst, total = ds._expand_regnet(d, w0, wa, wm)
     for i in range(m):
         q = quantize_widths(w0[i], wa[i], wm[i], int(d[i]))
         assert (q.num_stages == 4) == (nst[i] == 4)
+        four = q.num_stages == 4 and q.total_stages == 4
+        assert four == (nst[i] == 4 and total[i] == 4)
         if nst[i] == 4:
             assert (tuple(dep[i]), tuple(wid[i])) == (q.stage_depths, q.stage_widths)
 
@@ -232,7 +234,7 @@ def test_band_is_respected_and_unreachable_band_explained():
     with pytest.raises(ValueError, match="no model can have flops"):
         rl.design_space("AnyNetX_A").sample(3, flops=(10**13, 2 * 10**13))
     with pytest.raises(ValueError, match=r"found only 0 of 2 models .* MF"):
-        rl.design_space("RegNet").sample(2, flops=(10**15, 2 * 10**15), max_proposals=50_000)
+        rl.design_space("RegNetX_6param").sample(2, flops=(10**15, 2 * 10**15), max_proposals=50_000)
 
 
 @pytest.mark.parametrize("kwargs,msg", [
@@ -265,11 +267,12 @@ def test_paper_regime_sizes_closed_forms():
         assert s[n] / rl.design_space(n).paper_size() == pytest.approx(1, abs=0.03)
     assert s["AnyNetX_D"] / 1.3e13 == pytest.approx(1.06, abs=0.02)
     assert s["AnyNetX_E"] / 5.5e11 == pytest.approx(1.49, abs=0.03)
-    # RegNet: the grid count; the paper's 3.0e8 reconstructed
-    assert s["RegNet"] == 63 * 31 * 2559 * 1501 * 3 * 6
-    expr, value = rl.design_space("RegNet").paper_formula()
-    assert value == 64 * 256 * 256 * 4 * 3 * 6 and round(value / 1e8, 1) == 3.0
-    assert rl.design_space("RegNetX").paper_size() is None
+    # RegNetX_6param: the grid count, the four-stage tuples in it, and Table 1's own estimate
+    assert rl.design_space("RegNetX_6param").grid_size() == 63 * 31 * 2559 * 1501 * 3 * 6
+    assert s["RegNetX_6param"] < rl.design_space("RegNetX_6param").grid_size()
+    expr, value = rl.design_space("RegNetX_6param").paper_formula()
+    assert value == 64 ** 4 * 6 * 3 and round(value / 1e8, 1) == 3.0
+    assert rl.design_space("RegNetX_refined").paper_size() is None
     assert "4!" in rl.design_space("AnyNetX_E").size_explanation()
 
 
@@ -316,23 +319,113 @@ def test_network_count_by_brute_force(name):
     assert count < sp.size(reg)
 
 
-def test_regnet_size_by_brute_force():
-    reg = _tiny_regime()
-    for name, refined in (("RegNet", False), ("RegNetX", True)):
-        d = reg.regnetx_depth if refined else reg.regnet_depth
-        wm = reg.regnetx_wm if refined else reg.regnet_wm
-        tuples = itertools.product(
-            range(d[0], d[1] + 1), range(reg.regnet_w0[0], reg.regnet_w0[1] + 1, 8),
-            np.arange(reg.regnet_wa[0], reg.regnet_wa[1] + 1e-9, 0.1),
-            np.arange(wm[0], wm[1] + 1e-9, 0.001), (1,) if refined else B_SET, G_SET)
-        assert rl.design_space(name).size(reg) == sum(1 for _ in tuples)
+def _four_stage_by_rule(d, w0, wa, wm):
+    """The paper's rule written out per block with the math module: stage i = the blocks of
+    rounded exponent i, and a four-stage RegNet has exponents 0, 1, 2, 3 with distinct widths."""
+    exps = [round(math.log((w0 + wa * j) / w0) / math.log(wm)) for j in range(d)]
+    widths = [round(w0 * wm ** k / 8) * 8 for k in sorted(set(exps))]
+    return sorted(set(exps)) == [0, 1, 2, 3] and len(set(widths)) == 4
+
+
+@pytest.mark.parametrize("refined", [False, True])
+def test_regnet_size_by_brute_force(refined):
+    reg = replace(_tiny_regime(), regnet_depth=(4, 9), regnet_w0=(8, 24), regnet_wa=(1.0, 24.0),
+                  regnet_wm=(1.5, 1.52), regnetx_depth=(4, 7), regnetx_wm=(2.0, 2.02))
+    name = "RegNetX_refined" if refined else "RegNetX_6param"
+    r = rl.design_space(name).ranges(reg)
+    count = 0
+    for d, w0, wa_k, wm_k in itertools.product(
+            range(r["d"][0], r["d"][1] + 1), range(r["w0"][0], r["w0"][1] + 1, 8),
+            range(round(r["wa"][0] * 10), round(r["wa"][1] * 10) + 1),
+            range(round(r["wm"][0] * 1000), round(r["wm"][1] * 1000) + 1)):
+        wa, wm = wa_k / 10, wm_k / 1000
+        if not _four_stage_by_rule(d, w0, wa, wm):
+            continue
+        widths = quantize_widths(w0, wa, wm, d).stage_widths
+        for b, g in itertools.product(r["b"], r["g"]):
+            count += make_compatible(widths, [b] * 4, [g] * 4)[1] == (g,) * 4
+    assert count > 0
+    assert rl.design_space(name).size(reg) == count
+
+
+@pytest.mark.parametrize("regime", ["paper", "fashion-mnist"])
+def test_stage_rule_against_independent_implementation(regime):
+    """A few hundred random tuples: membership and the vectorised expansion follow the rule."""
+    sp = rl.design_space("RegNetX_6param")
+    r = sp.ranges(regime)
+    rng = np.random.default_rng(11)
+    agree = skipped = 0
+    for _ in range(400):
+        d = int(rng.integers(4, r["d"][1] + 1))
+        w0 = int(rng.integers(1, r["w0"][1] // 8 + 1)) * 8
+        wa = round(float(rng.uniform(1, r["wa"][1])), 1)
+        wm = round(float(rng.uniform(1.5, 3.0)), 3)
+        c = rl.RegNetConfig(depth=d, w0=w0, wa=wa, wm=wm, group_width=1, bottleneck_ratio=1,
+                            **rl.regime(regime).overrides())
+        expected = _four_stage_by_rule(d, w0, wa, wm)
+        assert sp.contains(c, regime) == expected, (d, w0, wa, wm)
+        *_, nst, total = ds._expand_regnet(np.array([d]), np.array([float(w0)]),
+                                            np.array([wa]), np.array([wm]))
+        assert (nst[0] == 4 and total[0] == 4) == expected
+        agree += 1
+        skipped += (not expected) and c.num_stages == 4
+    assert agree == 400 and skipped > 0  # some tuples have 4 widths but skip an exponent
+
+
+def test_skipped_exponent_is_not_a_four_stage_regnet():
+    c = rl.RegNetConfig(depth=13, w0=64, wa=193.0, wm=2.336, group_width=8)
+    assert c.num_stages == 4 and c.quantized.total_stages == 5
+    assert not c.quantized.stages_are_exponents
+    reason = rl.design_space("RegNetX_6param").why_not(c)
+    assert "exponents" in reason and "5 stages" in reason
+    # and no grid tuple of the space gives this network either
+    assert rl.find_regnet_parameters(c.to_anynet(), "RegNetX_6param") is None
+
+
+@pytest.mark.parametrize("name", ["RegNetX_6param", "RegNetX_refined"])
+@pytest.mark.parametrize("regime", ["paper", "fashion-mnist"])
+def test_samples_follow_the_stage_rule(name, regime):
+    for c in rl.design_space(name).sample(200, seed=3, regime=regime):
+        assert _four_stage_by_rule(c.depth, c.w0, c.wa, c.wm)
+
+
+def _pycls_log_uniform(rng, low, high, q):
+    """pycls/sweep/random.py's log_uniform, with the Generator's draws (test reference)."""
+    from decimal import Decimal
+    f = np.exp(-rng.uniform(-(np.log(high)), -(np.log(low - min(q, low / 2)))))
+    return type(q)(Decimal(np.ceil(f / q)) * Decimal(str(q)))
+
+
+@pytest.mark.parametrize("low,high,q", [(8, 248, 8), (0.1, 255.9, 0.1), (1.5, 3.0, 0.001),
+                                        (2.0, 3.0, 0.001), (8, 64, 8), (0.1, 64.0, 0.1)])
+def test_sampler_matches_pycls_draw_for_draw(low, high, q):
+    rng = np.random.default_rng(7)
+    ref = [float(_pycls_log_uniform(rng, low, high, float(q))) for _ in range(2000)]
+    k = ds._grid_log_uniform(np.random.default_rng(7), float(low), float(high), float(q), 2000)
+    ours = [float(x) * q if q >= 1 else float(x) / round(1 / q) for x in k]
+    assert ours == ref
+    assert min(ours) >= low and max(ours) <= high
+
+
+def test_depth_is_uniform_like_pycls():
+    x = ds._grid_uniform_int(np.random.default_rng(0), 1, 16, 160_000)
+    counts = np.bincount(x, minlength=17)[1:]
+    assert x.min() == 1 and x.max() == 16
+    assert np.all(np.abs(counts / 10_000 - 1) < 0.05)
+
+
+def test_old_space_names_warn_and_resolve():
+    with pytest.warns(FutureWarning, match="RegNetX_6param"):
+        assert rl.design_space("RegNet").name == "RegNetX_6param"
+    with pytest.warns(FutureWarning, match="RegNetX_refined"):
+        assert rl.design_space("RegNetX").name == "RegNetX_refined"
 
 
 # ------------------------------------------------------------------ membership
 
 
 def test_contains_zoo_models():
-    E, R, X = (rl.design_space(n) for n in ("AnyNetX_E", "RegNet", "RegNetX"))
+    E, R, X = (rl.design_space(n) for n in ("AnyNetX_E", "RegNetX_6param", "RegNetX_refined"))
     x400 = rl.zoo_config("RegNetX-400MF")
     assert E.contains(x400) and R.contains(x400) and X.contains(x400)
     x800 = rl.zoo_config("RegNetX-800MF")  # depths 1 3 7 5: the last stage is shallower
@@ -360,10 +453,10 @@ def test_contains_stage_count_and_rules():
 
 
 def test_anynet_description_in_regnet_space_by_search():
-    r = rl.design_space("RegNet").sample(1, seed=4, flops="default", regime="fashion-mnist")[0]
+    r = rl.design_space("RegNetX_6param").sample(1, seed=4, flops="default", regime="fashion-mnist")[0]
     a = r.to_anynet()
-    found = rl.find_regnet_parameters(a, "RegNet", "fashion-mnist")
+    found = rl.find_regnet_parameters(a, "RegNetX_6param", "fashion-mnist")
     assert found is not None and found.to_anynet() == a
-    assert rl.design_space("RegNet").contains(a, "fashion-mnist")
+    assert rl.design_space("RegNetX_6param").contains(a, "fashion-mnist")
     bent = a.replace(widths=(a.widths[1], a.widths[0], a.widths[2], a.widths[3]))  # decreasing
-    assert not rl.design_space("RegNet").contains(bent, "fashion-mnist")
+    assert not rl.design_space("RegNetX_6param").contains(bent, "fashion-mnist")
