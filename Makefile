@@ -25,6 +25,8 @@ FMNIST_DATA := data/fashion-mnist
 FMNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
 
 CI_BUDGET := REGNET_LAB_BUDGET=ci
+# Explorers (rl.explore) precompute their states into the static pages (book/_ext sets it too).
+STATIC_EXPLORERS := REGNET_LAB_EXPLORERS=static
 
 .PHONY: help book test env data system-deps sync unit nbval book-ci browser clean
 
@@ -35,7 +37,7 @@ help:
 
 book: env data
 	rm -rf _build/html
-	$(JB) build . --all
+	$(STATIC_EXPLORERS) $(JB) build . --all
 	@echo "Book written to _build/html: open _build/html/index.html, or serve it with"
 	@echo "  $(PY) -m http.server -d _build/html 8000   and visit http://127.0.0.1:8000"
 
@@ -119,7 +121,7 @@ nbval:
 
 book-ci:
 	rm -rf _build/html _build/screenshots
-	$(CI_BUDGET) $(JB) build . --all -W -n --keep-going
+	$(CI_BUDGET) $(STATIC_EXPLORERS) $(JB) build . --all -W -n --keep-going
 
 browser:
 	$(PY) tests/browser/check_book.py _build/html

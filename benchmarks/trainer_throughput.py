@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import regnet_lab as rl  # noqa: E402
 from regnet_lab.budget import BUDGETS  # noqa: E402
 from regnet_lab.data import dataset_info, load_dataset, locate_dataset  # noqa: E402
-from regnet_lab.train import train  # noqa: E402
+from regnet_lab.training import train  # noqa: E402
 
 #: The fixed model: a small AnyNetX (X blocks, stride-1 stem of 16 channels), 1.7 MF at
 #: 28x28, in the cheap end of the reference sweep's models so that the data pipeline matters.

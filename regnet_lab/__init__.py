@@ -10,36 +10,65 @@ documented in the book's API reference.
 """
 
 from .quantization import QuantizedWidths, make_compatible, quantize_widths
-from .configs import AnyNetConfig, RegNetConfig, as_anynet, config_from_dict
+from .configs import ACTIVATIONS, BLOCK_TYPES, AnyNetConfig, Description, RegNetConfig, config_from_dict
 from .zoo import zoo_config, zoo_names
-from .network import AnyNet, build
-from .complexity import Complexity, Summary, complexity, summary
-
-# --- torchvision interop ---
-from .interop import (PaperComparison, compare_with_paper, from_torchvision, torchvision_builder_names,
-                      torchvision_config, torchvision_differences)
+from .resolve import as_anynet
+from .counting import Complexity, Summary, complexity, summary
 
 # --- design spaces, analysis ---
 from .design_spaces import (REGIMES, DesignSpace, Regime, SampleReport, design_space, design_space_names,
                             find_regnet_parameters, regime, regime_names)
 from .analysis import (Comparison, GoodRange, WidthFit, bootstrap_good_range, compare_populations, edf,
                        fit_quantized_linear, good_range_frame, population_quarter, results_frame)
-from .plotting import (STYLE, plot_edfs, plot_error_vs_param, plot_quantized_rule, plot_widths,
-                       use_style)
+from .analysis import EQUIVALENCE_MARGIN, format_pvalue, verdict_words
+from .analysis import GoodRangeCheck, check_good_range
+from .claims import ClaimResult, PaperClaim, check_claim, paper_claims
+from .plotting import (STYLE, label_points, plot_edfs, plot_error_vs_param, plot_quantized_rule,
+                       plot_widths, use_style)
+from .chapter_tools import stage_mflops, with_shared_block
 
-# --- data, budgets, training ---
-from .data import (DATASETS, DatasetCorruptError, DatasetInfo, DatasetNotFoundError, dataset_info,
-                   load_dataset)
+# --- budgets ---
 from .budget import BUDGETS, Budget, budget_names, current_budget
-from .train import TrainResult, train
 
 # --- sweeps ---
 from .sweep import load_sweep, plan_sweep, read_results, run_sweep
-from .reference import load_reference, reference_dir, reference_manifest
+from .reference import load_reference, reference_dir, reference_manifest, seed_noise_runs
 
-# --- measured speed, notebooks ---
-from .speed import SpeedResult, time_models
+# --- notebooks ---
 from .notebook import glue, scientific
+from .explorer import ExplorerError, dropdown, explore, slider, toggle
+
+# Names that need PyTorch (building, converting, training and timing networks, loading image
+# data) are imported on first use, so that the rest of the package works without torch.
+_NEEDS_TORCH = {
+    "AnyNet": "network", "build": "network",
+    "PaperComparison": "interop", "compare_with_paper": "interop", "from_torchvision": "interop",
+    "torchvision_builder_names": "interop", "torchvision_config": "interop",
+    "torchvision_differences": "interop",
+    "DATASETS": "data", "DatasetCorruptError": "data", "DatasetInfo": "data",
+    "DatasetNotFoundError": "data", "dataset_info": "data", "load_dataset": "data",
+    "TrainResult": "training", "train": "training",
+    "SpeedResult": "speed", "time_models": "speed",
+}
+_TORCH_MODULES = ("blocks", "network", "interop", "data", "training", "speed")
+
+
+def __getattr__(name: str):
+    """Import a PyTorch-backed name or submodule (``rl.build``, ``rl.blocks``) when first used."""
+    import importlib
+
+    if name in _NEEDS_TORCH:
+        value = getattr(importlib.import_module(f".{_NEEDS_TORCH[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _TORCH_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_NEEDS_TORCH) | set(_TORCH_MODULES))
+
 
 __version__ = "0.1.0"
 
@@ -47,10 +76,12 @@ __all__ = [
     "DATASETS", "DatasetInfo", "DatasetNotFoundError", "DatasetCorruptError", "dataset_info",
     "load_dataset", "Budget", "BUDGETS", "budget_names", "current_budget", "TrainResult", "train",
     "load_sweep", "plan_sweep", "run_sweep", "read_results",
-    "load_reference", "reference_dir", "reference_manifest",
+    "load_reference", "reference_dir", "reference_manifest", "seed_noise_runs",
     "SpeedResult", "time_models", "glue", "scientific",
+    "explore", "slider", "dropdown", "toggle", "ExplorerError",
     "QuantizedWidths", "quantize_widths", "make_compatible",
-    "AnyNetConfig", "RegNetConfig", "as_anynet", "config_from_dict",
+    "AnyNetConfig", "RegNetConfig", "Description", "as_anynet", "config_from_dict",
+    "BLOCK_TYPES", "ACTIVATIONS",
     "zoo_names", "zoo_config",
     "AnyNet", "build",
     "Complexity", "complexity", "Summary", "summary",
@@ -62,5 +93,10 @@ __all__ = [
     "regime", "regime_names", "find_regnet_parameters",
     "edf", "bootstrap_good_range", "GoodRange", "compare_populations", "Comparison",
     "fit_quantized_linear", "WidthFit", "results_frame", "good_range_frame", "population_quarter",
+    "GoodRangeCheck", "check_good_range",
+    "EQUIVALENCE_MARGIN", "verdict_words", "format_pvalue",
+    "paper_claims", "check_claim", "PaperClaim", "ClaimResult",
     "STYLE", "use_style", "plot_edfs", "plot_error_vs_param", "plot_widths", "plot_quantized_rule",
+    "label_points",
+    "with_shared_block", "stage_mflops",
 ]

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Optional
 
+from . import validation as check
+
 __all__ = ["Budget", "BUDGETS", "BUDGET_ENV_VAR", "current_budget", "budget_names"]
 
 #: Environment variable that selects the budget (``ci``, ``cpu`` or ``gpu``).
@@ -134,6 +136,11 @@ class Budget:
             raise ValueError(f"warmup_factor must be in (0, 1], got {self.warmup_factor!r}")
         if self.label_smoothing >= 1:
             raise ValueError(f"label_smoothing must be in [0, 1), got {self.label_smoothing!r}")
+        for field in ("nesterov", "augment"):
+            check.flag(getattr(self, field), field)
+        for field in ("lr", "weight_decay", "warmup_epochs", "label_smoothing", "momentum",
+                      "warmup_factor"):
+            check.finite(getattr(self, field), field)
         if self.nesterov and self.momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0")
         if self.flops_range is not None:
@@ -259,7 +266,8 @@ def current_budget(name: Optional[str] = None) -> Budget:
     """The budget to use now.
 
     Resolution: ``name`` when given; else the environment variable ``REGNET_LAB_BUDGET``; else
-    ``"gpu"`` when ``torch.cuda.is_available()`` and ``"cpu"`` otherwise.
+    ``"gpu"`` when ``torch.cuda.is_available()`` and ``"cpu"`` otherwise (also when PyTorch is
+    not installed).
 
     Raises:
         ValueError: an unknown name (from the argument or the environment variable), listing
@@ -271,11 +279,16 @@ def current_budget(name: Optional[str] = None) -> Budget:
         if env:
             name, source = env, f"environment variable {BUDGET_ENV_VAR}"
         else:
-            import torch
-
+            try:
+                import torch
+            except ImportError:  # the torch-free core (counting, sampling, analysis) still runs
+                return BUDGETS["cpu"]
             return BUDGETS["gpu" if torch.cuda.is_available() else "cpu"]
     if isinstance(name, Budget):
         return name
+    if not isinstance(name, str):
+        raise check.ParameterTypeError(f"budget name must be a string, one of "
+                                       f"{', '.join(BUDGETS)}; got {type(name).__name__} {name!r}")
     key = name.strip().lower() if isinstance(name, str) else name
     if key not in BUDGETS:
         raise ValueError(f"unknown budget {name!r} (from the {source}); valid budgets: "

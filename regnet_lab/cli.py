@@ -1,18 +1,24 @@
 """Command line: ``python -m regnet_lab sweep ...`` and ``python -m regnet_lab analyze ...``.
 
-Exit codes: 0 done; 2 bad input (unknown space or dataset, ``n < 1``, an output path that cannot
-be written, ...), with a one-line reason on stderr; 130 interrupted (finished models are kept:
-run the same command again to continue).
+Exit codes: 0 done; 1 the GPU failed (finished models are kept); 2 bad input (unknown space or
+dataset, ``n < 1``, an output path that cannot be written, a results file of another sweep, a
+file that another run is writing, ...), with a one-line reason on stderr; 130 interrupted by
+Ctrl-C, 143 stopped by SIGTERM (finished models are kept: run the same command again to
+continue).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
+from pathlib import Path
 from typing import Optional, Sequence
 
 __all__ = ["main"]
+
+PROG = "python -m regnet_lab"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,12 +26,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C so the workers are stopped and the run recorded."""
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m regnet_lab", description=__doc__.splitlines()[0])
+    p = _Parser(prog=PROG, description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     s = sub.add_parser("sweep", help="train a sampled population of one design space (resumable)")
-    s.add_argument("--space", required=True, help="design space, e.g. AnyNetX_A, RegNet")
+    s.add_argument("--space", required=True, help="design space, e.g. AnyNetX_A, RegNetX_6param")
     s.add_argument("--n", type=int, required=True, help="number of models")
     s.add_argument("--budget", default=None, help="ci, cpu or gpu (default: cpu, or gpu with CUDA)")
     s.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist or cifar-10")
@@ -37,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--flops", type=float, nargs=2, metavar=("LOW", "HIGH"), default=None,
                    help="flops band in multiply-adds (default: the budget's band)")
     s.add_argument("--partition", default=None, help="SLURM partition (with --executor slurm)")
+    s.add_argument("--wait", action="store_true",
+                   help="if another run is writing --out, wait for it instead of exiting")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     a = sub.add_parser("analyze", help="write an HTML + PNG report of sweep results")
@@ -48,28 +60,39 @@ def _parser() -> argparse.ArgumentParser:
 def _sweep(args: argparse.Namespace) -> int:
     import shlex
 
+    from . import validation as check
     from .budget import current_budget
-    from .sweep import check_output_path, plan_sweep, read_results, record_run, run_sweep
+    from .sweep import MAX_WORKERS, _read, check_output_path, plan_sweep, record_run, run_sweep
 
+    if args.partition is not None and args.executor != "slurm":
+        raise ValueError("--partition needs --executor slurm")
     budget = current_budget(args.budget)
     plan = plan_sweep(args.space, args.n, budget=budget.name, dataset=args.dataset, seed=args.seed,
                       flops=args.flops)
     workers = args.workers if args.workers is not None else budget.workers
     threads = args.threads if args.threads is not None else budget.threads_per_worker
+    check.positive_int(workers, "--workers", MAX_WORKERS, "processes on one machine")
+    if threads is not None:
+        check.positive_int(threads, "--threads", MAX_WORKERS, "threads of one process")
     slurm = {"slurm_partition": args.partition} if args.partition else {}
     start = time.time()
-    check_output_path(args.out)
-    before = len(read_results(args.out))
-    command = "python -m regnet_lab " + " ".join(shlex.quote(a) for a in args.argv)
+    out = check_output_path(args.out, "--out")
+    before = len(_read(out, repair=False, quiet=True).records)
+    command = f"{PROG} " + " ".join(shlex.quote(a) for a in args.argv)
     completed = False
+    records = []
     try:
-        records = run_sweep(plan, args.out, workers=workers, executor=args.executor, threads=threads,
-                            progress=not args.no_progress, slurm=slurm)
+        records = run_sweep(plan, out, workers=workers, executor=args.executor, threads=threads,
+                            progress=not args.no_progress, slurm=slurm, wait=args.wait)
         completed = True
     finally:
-        after = len(read_results(args.out))
-        if after > before or completed:
-            record_run(args.out, command, start, before, after, workers, threads, completed)
+        try:
+            after = len(_read(out, repair=False, quiet=True).records) if out.is_file() else 0
+            if after > before or completed:
+                record_run(out, command, start, before, after, workers, threads, completed)
+        except (ValueError, OSError) as e:
+            print(f"{PROG} sweep: warning: the run was not added to manifest.json ({e})",
+                  file=sys.stderr)
     ok = [r for r in records if r.get("status") == "ok"]
     best = min((r["error"] for r in ok), default=float("nan"))
     print(f"{plan.space}: {len(records)}/{plan.n} models in {args.out} ({len(ok)} ok, "
@@ -80,27 +103,50 @@ def _sweep(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    index = write_report(args.files, args.out)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {args.out!r} is a file; give a folder for the report")
+    index = write_report(args.files, out)
     print(f"report written to {index}")
     return 0
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit code."""
-    from .sweep import SweepDeviceError
-
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(argv)
-    args.argv = argv
+    previous = signal.getsignal(signal.SIGTERM)
     try:
-        return {"sweep": _sweep, "analyze": _analyze}[args.command](args)
-    except (ValueError, OSError) as e:
-        print(f"python -m regnet_lab {args.command}: error: {e}", file=sys.stderr)
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave SIGTERM alone
+        previous = None
+    command = "sweep"
+    try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = _parser().parse_args(argv)
+        args.argv = argv
+        command = args.command
+        from .sweep import SweepDeviceError
+
+        try:
+            return {"sweep": _sweep, "analyze": _analyze}[args.command](args)
+        except SweepDeviceError as e:
+            print(f"{PROG} {args.command}: {e}", file=sys.stderr)
+            return 1
+    except (ValueError, TypeError, OSError) as e:
+        text = " ".join(str(e).split())
+        print(f"{PROG} {command}: error: {text}", file=sys.stderr)
         return 2
-    except SweepDeviceError as e:
-        print(f"python -m regnet_lab {args.command}: {e}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("interrupted: finished models are saved; run the same command again to continue",
               file=sys.stderr)
         return 130
+    except _Terminated:
+        print("stopped (SIGTERM): finished models are saved; run the same command again to "
+              "continue", file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -3,7 +3,7 @@
 The paper studies design spaces on ImageNet (Section 3.1); this book redoes the experiments on
 small images so that populations of models can be trained on one machine. Two data sets are
 supported, both returned whole as ``uint8`` tensors so that a trainer can keep them in (GPU)
-memory and augment whole batches at once (see :mod:`regnet_lab.train`):
+memory and augment whole batches at once (see :mod:`regnet_lab.training`):
 
 * ``"fashion-mnist"``: 60,000 + 10,000 grey 28x28 images of clothes in 10 classes
   (Xiao, Rasul and Vollgraf, 2017). Debian and Ubuntu ship it as the package
@@ -20,8 +20,9 @@ Where the files are looked for, in order (:func:`load_dataset`):
 5. a download through torchvision into the first of the folders above (allowed by default;
    ``download=False`` forbids it). This is what happens on Colab.
 
-Inside each folder the usual layouts are recognised: the files themselves, a ``fashion-mnist/``
-or ``cifar-10-batches-py/`` sub-folder, and torchvision's ``FashionMNIST/raw/``. The network is
+Inside each folder exactly these layouts are recognised: the files themselves, a
+``fashion-mnist/`` or ``cifar-10-batches-py/`` sub-folder, and torchvision's ``FashionMNIST/raw/``
+(an official ``cifar-10-python.tar.gz`` left there by an interrupted download is unpacked). The network is
 never touched when the files are present anywhere in the list.
 
 Every file is checked before use: the MD5 of the official content (for the gzip'ed IDX files the
@@ -60,6 +61,8 @@ from typing import Optional, Union
 
 import numpy as np
 import torch
+
+from . import validation as check
 
 __all__ = [
     "DATASETS",
@@ -111,7 +114,7 @@ class DatasetInfo:
             scale (pixel / 255), for normalisation.
         crop_padding: pixels of zero padding for the random-crop augmentation.
         hflip: whether random horizontal flips are a sensible augmentation (see
-            :mod:`regnet_lab.train`).
+            :mod:`regnet_lab.training`).
         homepage: where the data set comes from.
     """
 
@@ -286,10 +289,11 @@ def _search_dirs(root: Optional[PathLike], name: str) -> list[tuple[str, Path]]:
 
 def _candidates(name: str, folder: Path) -> list[Path]:
     """Sub-folders of ``folder`` where the files may sit (the folder itself first)."""
+    # exactly the layouts the module docstring documents
     if name == "fashion-mnist":
-        subs = ["", "fashion-mnist", "fashion_mnist", "FashionMNIST/raw", "fashion-mnist/raw"]
+        subs = ["", "fashion-mnist", "FashionMNIST/raw"]
     else:
-        subs = [_CIFAR_DIR, "", f"cifar-10/{_CIFAR_DIR}", "cifar-10"]
+        subs = [_CIFAR_DIR, ""]
     return [folder / s if s else folder for s in subs]
 
 
@@ -561,8 +565,9 @@ def load_dataset(name: str, split: str = "train", root: Optional[PathLike] = Non
     """
     name = canonical_dataset_name(name)
     split = _check_split(split)
-    if download not in (None, True, False):
-        raise ValueError(f"download must be None, True or False, got {download!r}")
+    download = check.optional_flag(download, "download")
+    if root is not None:
+        check.path(root, "root", kind="folder")
     searched = _search_dirs(root, name)
     for _, folder in searched:
         files = _find_files(name, split, folder)

@@ -79,7 +79,7 @@ platform whose ``log`` differed in the last bit could only disagree on a paramet
 exactly on a rounding boundary.)
 
 Speed: proposals are generated, made compatible, checked and counted (flops, the same integer
-formula as :func:`~regnet_lab.complexity.complexity`, which the tests compare) as numpy arrays, a
+formula as :func:`~regnet_lab.counting.complexity`, which the tests compare) as numpy arrays, a
 whole batch at a time; only accepted models become description objects, and each of those is
 checked again with the scalar code (the dataclasses' validation, the space's rules, and for RegNet
 that its own expansion gives the stages whose flops were counted), so the vectorised shortcuts
@@ -100,9 +100,11 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from . import validation as check
 from .configs import AnyNetConfig, Description, RegNetConfig
-from .counting import complexity
-from .quantization import make_compatible
+from .counting import block_cost, complexity, head_cost, stem_cost
+from .quantization import (block_exponents, compatible_widths, exponent_widths,
+                           first_block_of_exponent, make_compatible)
 
 __all__ = [
     "Regime",
@@ -284,15 +286,11 @@ _lookup_regime = regime  # methods take a parameter called ``regime``, which hid
 
 
 def _check_n(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, Integral) or int(n) < 1:
-        raise ValueError(f"n must be a positive integer (number of models), got {n!r}")
-    return int(n)
+    return check.positive_int(n, "n", 1_000_000, "the number of models; all are held in memory")
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or int(seed) < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-    return int(seed)
+    return check.seed(seed)
 
 
 def _resolve_band(flops: object, reg: Regime) -> Optional[Band]:
@@ -404,32 +402,22 @@ def _ordered_log_uniform_int(rng: np.random.Generator, lo: int, hi: int, m: int,
     return out
 
 
-def _compat_arrays(w: np.ndarray, b: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised :func:`~regnet_lab.quantization.make_compatible` (same arithmetic, elementwise)."""
-    inner = np.maximum(1, np.floor(w * (1.0 / b))).astype(np.int64)
-    g2 = np.minimum(g, inner)
-    inner2 = np.maximum(g2, np.round(inner / g2).astype(np.int64) * g2)
-    return (inner2 * b).astype(np.int64), g2
-
-
 def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, reg: Regime) -> np.ndarray:
-    """flops of many 4-stage X-block networks at once (same convention as ``complexity``).
+    """flops of many 4-stage X-block networks at once: :func:`regnet_lab.counting.complexity`'s
+    own per-layer functions, applied to arrays (one network per row).
 
     Arrays are ``(m, 4)``: depths, compatible widths, bottleneck ratios and group widths.
     """
-    res = reg.stage_resolutions()
-    total = np.full(d.shape[0], 9 * reg.in_channels * reg.stem_width * res[0] ** 2, dtype=np.int64)
+    stem, h = stem_cost(reg.in_channels, reg.stem_width, reg.stem_stride, reg.resolution)
+    total = np.full(d.shape[0], stem.flops, dtype=np.int64)
     w_in = np.full(d.shape[0], reg.stem_width, dtype=np.int64)
     for i in range(NUM_STAGES):
-        hi2, ho2 = res[i] ** 2, res[i + 1] ** 2
         wi = w[:, i]
-        wb = np.round(wi / b[:, i]).astype(np.int64)
-        conv3 = 9 * wb * g[:, i] * ho2
-        first = w_in * wb * hi2 + conv3 + wb * wi * ho2 + w_in * wi * ho2
-        rest = wi * wb * ho2 + conv3 + wb * wi * ho2
-        total += first + (d[:, i] - 1) * rest
-        w_in = wi
-    return total + w_in * reg.num_classes + reg.num_classes
+        first, h_out = block_cost("X", 0.0, w_in, wi, 2, b[:, i], g[:, i], h)
+        rest, _ = block_cost("X", 0.0, wi, wi, 1, b[:, i], g[:, i], h_out)
+        total += first.flops + (d[:, i] - 1) * rest.flops
+        w_in, h = wi, h_out
+    return total + head_cost(w_in, reg.num_classes).flops
 
 
 @dataclass(frozen=True)
@@ -714,7 +702,7 @@ class AnyNetXSpace(DesignSpace):
         g = gs[rng.integers(0, len(gs), (m, 1) if self.shared_g else (m, S))]
         b = np.broadcast_to(b, (m, S))
         g = np.broadcast_to(g, (m, S))
-        w2, g2 = _compat_arrays(w, b, g)
+        w2, g2 = compatible_widths(w, b, g)
         ok = np.all((w2 >= WIDTH_QUANTUM) & (w2 <= reg.max_width) & (w2 % WIDTH_QUANTUM == 0), axis=1)
         ok &= np.all(np.isin(g2, gs), axis=1)
         if self.shared_g:
@@ -927,7 +915,7 @@ class RegNetSpace(DesignSpace):
         b2 = np.broadcast_to(b[:, None], (m, NUM_STAGES))
         g2 = np.broadcast_to(g[:, None], (m, NUM_STAGES))
         wid = np.where(ok[:, None], wid, WIDTH_QUANTUM)  # placeholders for rejected rows
-        w2, gc = _compat_arrays(wid, b2, g2)
+        w2, gc = compatible_widths(wid, b2, g2)
         ok &= np.all(gc == g2, axis=1)
         fl = _anynet_flops(dep, w2, b2, gc, reg)
         arrays = {"depth": d, "w0": w0, "wa_k": wa_k, "wm_k": wm_k, "b0": b, "g0": g,
@@ -1061,34 +1049,6 @@ class RegNetSpace(DesignSpace):
         return text
 
 
-def _regnet_exponent(j: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray) -> np.ndarray:
-    """``round(s_j)`` of eq. (3) with the float operations of
-    :func:`~regnet_lab.quantization.quantize_widths` (so ties break the same way)."""
-    u = j * wa + w0
-    return np.round(np.log(u / w0) / np.log(wm))
-
-
-def _first_block_of_exponent(k: int, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
-                             cap: int) -> np.ndarray:
-    """Index of the first block whose rounded exponent is ``>= k`` (capped at ``cap``), for
-    ``(m,)`` pairs ``w0, wm`` against ``(n,)`` slopes ``wa``: an ``(m, n)`` array.
-
-    Block ``j`` has exponent ``>= k`` when ``w0 + wa j >= w0 wm^(k - 1/2)``, i.e. from
-    ``j = ceil(w0 (wm^(k - 1/2) - 1) / wa)`` on; where that ratio lies within rounding error of
-    an integer the exponent itself (same arithmetic as the scalar rule) decides.
-    """
-    t = w0 * (np.power(wm, k - 0.5) - 1.0)
-    r = np.minimum(t[:, None] / wa[None, :], cap)
-    j = np.ceil(r)
-    near = np.abs(r - np.round(r)) <= 1e-7 * np.maximum(1.0, r)
-    if near.any():
-        ii, jj = np.nonzero(near)
-        jr = np.round(r[near])
-        at = _regnet_exponent(jr, w0[ii], wa[jj], wm[ii]) >= k
-        j[near] = np.where(at, jr, jr + 1)
-    return np.minimum(j, cap).astype(np.int64)
-
-
 @lru_cache(maxsize=None)
 def _regnet_size(refined: bool, reg: Regime) -> int:
     """:meth:`RegNetSpace.size` (cached: the count takes a few seconds at paper scale)."""
@@ -1104,13 +1064,12 @@ def _regnet_size(refined: bool, reg: Regime) -> int:
     W0, WM = np.meshgrid(w0s, wms, indexing="ij")
     W0, WM = W0.ravel(), WM.ravel()
     k = np.arange(NUM_STAGES, dtype=np.float64)
-    widths = (np.round(W0[:, None] * np.power(WM[:, None], k[None, :]) / WIDTH_QUANTUM)
-              .astype(np.int64) * WIDTH_QUANTUM)
+    widths = exponent_widths(W0[:, None], WM[:, None], k[None, :], WIDTH_QUANTUM)
     distinct = np.all(np.diff(widths, axis=1) > 0, axis=1)
     good_bg = np.zeros(len(W0), dtype=np.int64)
     for b in r["b"]:
         for g in r["g"]:
-            _, gc = _compat_arrays(widths, np.full_like(widths, b), np.full_like(widths, g))
+            _, gc = compatible_widths(widths, np.full_like(widths, b), np.full_like(widths, g))
             good_bg += np.all(gc == g, axis=1)
     good_bg *= distinct
     total = 0
@@ -1119,7 +1078,7 @@ def _regnet_size(refined: bool, reg: Regime) -> int:
     step = max(1, 4_000_000 // len(was))
     for start in range(0, len(rows), step):
         sel = rows[start:start + step]
-        j1, j2, j3, j4 = (_first_block_of_exponent(kk, W0[sel], was, WM[sel], cap)
+        j1, j2, j3, j4 = (first_block_of_exponent(kk, W0[sel, None], was[None, :], WM[sel, None], cap)
                           for kk in (1, 2, 3, 4))
         # exponents 1, 2, 3 each start at their own block (none skipped), and d covers the first
         # block of exponent 3 but none of exponent 4
@@ -1138,9 +1097,9 @@ def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
     ``j_k = ceil((w0 wm^(k - 1/2) - w0) / wa)``. An exponent is present when ``j_k < min(d,
     j_{k+1})``; its width is ``round(w0 wm^k / 8) * 8`` (eq. 4, same arithmetic as
     :func:`~regnet_lab.quantization.quantize_widths`), and runs of equal widths form the stages.
-    This costs about 20 operations per row instead of ``d``. Ties exactly on a threshold may be
-    decided differently from the per-block computation; callers re-check accepted rows with the
-    scalar code.
+    This costs about 20 operations per row instead of ``d``; the thresholds come from
+    :func:`~regnet_lab.quantization.first_block_of_exponent`, which settles near-ties with the
+    per-block rule itself, and callers still re-check accepted rows with the scalar code.
 
     Returns ``(depths (m, 4), widths (m, 4), number of stages (m,), total stages (m,))``: the
     number of distinct widths and ``max round(s_j) + 1`` (the paper's stage count, see
@@ -1156,10 +1115,10 @@ def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
     # The last block's exponent bounds the number of stages (stages <= exponents present <= top + 1):
     # rows that cannot reach 4 stages are skipped, and rows are grouped by how many exponents they
     # need so that the few with many exponents do not widen every row's arrays.
-    top = np.log1p(wa * (d - 1) / w0) / np.log(wm)
-    need = np.ceil(top).astype(np.int64) + 1
-    hopeful = np.round(top) >= NUM_STAGES - 1
-    nst[~hopeful] = np.round(top[~hopeful]).astype(np.int64) + 1
+    last = block_exponents(w0, wa, wm, d - 1).astype(np.int64)  # exponents grow with j
+    need = last + 1
+    hopeful = last >= NUM_STAGES - 1
+    nst[~hopeful] = last[~hopeful] + 1
     total[~hopeful] = nst[~hopeful]
     for sel in (hopeful & (need <= 8), hopeful & (need > 8)):
         rows = np.flatnonzero(sel)
@@ -1174,12 +1133,11 @@ def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
     """:func:`_expand_regnet` for rows whose exponents are all ``<= kmax``."""
     m = d.shape[0]
     k = np.arange(kmax + 1, dtype=np.float64)  # exponents 0..kmax
-    wmk = np.power(wm[:, None], k[None, :])
-    widths_k = np.round(w0[:, None] * wmk / WIDTH_QUANTUM).astype(np.int64) * WIDTH_QUANTUM
-    thresh = w0[:, None] * np.power(wm[:, None], k[None, 1:] - 0.5)  # for k = 1..kmax
-    first = np.ceil((thresh - w0[:, None]) / wa[:, None])
+    widths_k = exponent_widths(w0[:, None], wm[:, None], k[None, :], WIDTH_QUANTUM)  # eq. (4)
     dcol = d[:, None]
-    first = np.minimum(np.maximum(first, 0), dcol).astype(np.int64)  # d means "never reached"
+    # first block of each exponent k = 1..kmax; d means "never reached"
+    first = np.stack([first_block_of_exponent(int(kk), w0, wa, wm, 1 << 40) for kk in k[1:]], axis=1)
+    first = np.minimum(np.maximum(first, 0), dcol)
     starts = np.concatenate([np.zeros((m, 1), dtype=np.int64), first], axis=1)  # j_k, k = 0..kmax
     ends = np.concatenate([first, np.broadcast_to(dcol, (m, 1))], axis=1)  # j_{k+1}, capped at d
     ends = np.minimum(ends, dcol)
@@ -1213,7 +1171,13 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
     are confirmed with :class:`~regnet_lab.configs.RegNetConfig`. Returns the first confirmed
     config (smallest ``wm``, then ``wa``), or ``None``.
     """
+    if not isinstance(description, (AnyNetConfig, RegNetConfig)):
+        raise check.ParameterTypeError(f"description must be an AnyNetConfig, got "
+                                       f"{type(description).__name__} {description!r:.60}")
     sp = design_space(space) if isinstance(space, str) else space
+    if not isinstance(sp, DesignSpace):
+        raise check.ParameterTypeError(f"space must be a RegNet design-space name, got "
+                                       f"{type(space).__name__} {space!r}")
     if not isinstance(sp, RegNetSpace):
         raise ValueError(f"{sp.name} is not a RegNet space")
     reg = _lookup_regime(regime)
@@ -1238,16 +1202,15 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
         for chunk in np.array_split(wm_all, max(1, len(wm_all) // 64)):
             wa = np.repeat(wa_k / _WA_SCALE, len(chunk))
             wm = np.tile(chunk / _WM_SCALE, len(wa_k))
-            u = cols[None, :] * wa[:, None] + float(w0)
-            s = np.round(np.log(u / float(w0)) / np.log(wm)[:, None])
-            w = np.round(float(w0) * np.power(wm[:, None], s) / WIDTH_QUANTUM).astype(np.int64) * WIDTH_QUANTUM
+            s = block_exponents(float(w0), wa[:, None], wm[:, None], cols[None, :])  # eqs. 2-3
+            w = exponent_widths(float(w0), wm[:, None], s, WIDTH_QUANTUM)  # eq. 4
             w = w.reshape(-1, NUM_STAGES, 2)
             # the paper's stage rule: stage i is exactly the blocks of exponent i
             ok = np.all(s.reshape(-1, NUM_STAGES, 2) == np.arange(NUM_STAGES)[None, :, None], axis=(1, 2))
             ok &= np.all(w[:, :, 0] == w[:, :, 1], axis=1)
             ok &= np.all(w[:, 1:, 0] > w[:, :-1, 1], axis=1)
             pre = w[:, :, 0]
-            wc, gc = _compat_arrays(pre, np.full_like(pre, b), np.full_like(pre, g))
+            wc, gc = compatible_widths(pre, np.full_like(pre, b), np.full_like(pre, g))
             ok &= np.all(wc == target[None, :], axis=1) & np.all(gc == g, axis=1)
             for i in np.flatnonzero(ok):
                 cand = RegNetConfig(depth=d, w0=w0, wa=float(wa[i]), wm=float(wm[i]), group_width=g,
@@ -1283,8 +1246,8 @@ _SPACES: dict[str, DesignSpace] = {
         "exactly 4 stages, stage i = the blocks of rounded exponent i",
         "g shared after compatibility rounding")),
 }
-#: Names used before 0.2 (one release of grace, with a FutureWarning): "RegNet" was the paper's
-#: six-parameter RegNetX of Section 3.3, "RegNetX" this library's refinement of it.
+# Names used before 0.2, accepted for one more release with a FutureWarning. "RegNet" was the
+# paper's six-parameter RegNetX of Section 3.3, "RegNetX" this library's refinement of it.
 _OLD_NAMES = {"regnet": "RegNetX_6param", "regnetx": "RegNetX_refined"}
 _BY_KEY = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in _SPACES}
 

@@ -4,7 +4,9 @@ torchvision ships 15 RegNet builders (``regnet_x_400mf`` ... ``regnet_y_128gf``)
 are AnyNets (Section 3.1 of Radosavovic et al., 2020) with X or Y blocks, so each one has an exact
 :class:`~regnet_lab.configs.AnyNetConfig`, and :func:`from_torchvision` turns a torchvision model
 (random or pretrained weights, any number of classes) into a :func:`regnet_lab.build` model with
-the same weights, BN statistics and outputs.
+the same weights, BN statistics and outputs. Both networks have the same layers under other names,
+so copying the weights is a table of key renames (:data:`TORCHVISION_RENAMES`, e.g.
+``trunk_output.block2.block2-0.f.b.0.weight`` -> ``s2.b1.f.b.weight``).
 
 The description is read from the module's layers (channel counts, strides, groups, SE widths), never
 from a table of names. That matters because three builders are *not* the paper's models: torchvision
@@ -29,11 +31,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Optional, Union
 
+import re
+
 import torch
 from torch import Tensor, nn
 from torch.overrides import TorchFunctionMode
 
-from .blocks import SqueezeExcitation
 from .configs import AnyNetConfig
 from .network import AnyNet, build
 from .zoo import zoo_config, zoo_names
@@ -45,6 +48,8 @@ __all__ = [
     "compare_with_paper",
     "torchvision_differences",
     "PaperComparison",
+    "TORCHVISION_RENAMES",
+    "torchvision_key",
 ]
 
 # The builders of torchvision.models.regnet, in torchvision's order (X, then Y, by flops).
@@ -245,8 +250,8 @@ def _se_ratio(blocks: list[_Block]) -> float:
                      f"(w_in, w_se) pairs {found}")
 
 
-def _read(model: nn.Module) -> tuple[AnyNetConfig, list[list[_Block]]]:
-    """The AnyNet description of a torchvision RegNet, and its blocks stage by stage."""
+def _read(model: nn.Module) -> AnyNetConfig:
+    """The AnyNet description of a torchvision RegNet, checked layer by layer."""
     if not isinstance(model, nn.Module):
         raise ValueError(f"from_torchvision expects a torchvision RegNet module, got {type(model).__name__}")
     kids = _children(model)
@@ -300,7 +305,7 @@ def _read(model: nn.Module) -> tuple[AnyNetConfig, list[list[_Block]]]:
         in_channels=conv.in_channels,
         num_classes=fc.out_features,
     )
-    return config, stages
+    return config
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,7 +342,7 @@ def _builder_config(name: str) -> AnyNetConfig:
 
     with _ParametersOnMeta():
         model = torchvision.models.get_model(name)
-    return _read(model)[0]
+    return _read(model)
 
 
 def torchvision_config(model_or_name: Union[nn.Module, str]) -> AnyNetConfig:
@@ -353,7 +358,7 @@ def torchvision_config(model_or_name: Union[nn.Module, str]) -> AnyNetConfig:
     """
     if isinstance(model_or_name, str):
         return _builder_config(_check_builder(model_or_name))
-    return _read(model_or_name)[0]
+    return _read(model_or_name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,7 +461,7 @@ def compare_with_paper(model_or_name: Union[str, nn.Module, AnyNetConfig]) -> Pa
     elif isinstance(model_or_name, AnyNetConfig):
         config = model_or_name
     else:
-        config = _read(model_or_name)[0]
+        config = _read(model_or_name)
     builder, paper_name = _identify(config)
     return _compare(builder, paper_name, config)
 
@@ -482,45 +487,41 @@ def torchvision_differences() -> dict[str, PaperComparison]:
 # --------------------------------------------------------------------------------------------
 
 
-def _our_block_names(block: nn.Module) -> dict[str, str]:
-    """torchvision's layer names inside a block -> ours (relative to the block)."""
-    residual = _children(block.residual)
-    convs = [n for n, m in residual.items() if type(m) is nn.Conv2d]
-    bns = [n for n, m in residual.items() if type(m) is nn.BatchNorm2d]
-    ses = [n for n, m in residual.items() if isinstance(m, SqueezeExcitation)]
-    names = {
-        "f.a.0": f"residual.{convs[0]}", "f.a.1": f"residual.{bns[0]}",
-        "f.b.0": f"residual.{convs[1]}", "f.b.1": f"residual.{bns[1]}",
-        "f.c.0": f"residual.{convs[2]}", "f.c.1": f"residual.{bns[2]}",
-    }
-    if ses:
-        names.update({"f.se.fc1": f"residual.{ses[0]}.reduce", "f.se.fc2": f"residual.{ses[0]}.expand"})
-    if isinstance(block.shortcut, nn.Sequential):
-        names.update({"proj.0": "shortcut.0", "proj.1": "shortcut.1"})
-    return names
+#: The renames from torchvision's ``state_dict`` keys to regnet_lab's (which are pycls's), as
+#: ``(pattern, replacement)`` pairs for ``re.sub``, applied in order to every key. This table
+#: is the whole conversion of the weights.
+TORCHVISION_RENAMES: tuple[tuple[str, Union[str, Callable[..., str]]], ...] = (
+    (r"^stem\.0\.", "stem.conv."),
+    (r"^stem\.1\.", "stem.bn."),
+    (r"^trunk_output\.block(\d+)\.block\1-(\d+)\.",  # block{i}-{j}, j from 0 -> s{i}.b{j+1}
+     lambda m: f"s{m[1]}.b{int(m[2]) + 1}."),
+    (r"\.f\.([abc])\.0\.", r".f.\1."),  # conv of f.a / f.b / f.c
+    (r"\.f\.([abc])\.1\.", r".f.\1_bn."),  # its batch norm
+    (r"\.proj\.0\.", ".proj."),
+    (r"\.proj\.1\.", ".proj_bn."),
+    (r"^fc\.", "head.fc."),
+)  # f.se.fc1 and f.se.fc2 keep their names
 
 
-def _layer_names(ours: AnyNet, stages: list[list[_Block]]) -> dict[str, str]:
-    """torchvision layer name -> our layer name, for every conv, BN and the FC layer."""
-    names = {"stem.0": "stem.0", "stem.1": "stem.1", "fc": "head.fc"}
-    for s, blocks in enumerate(stages):
-        for i, blk in enumerate(blocks):
-            ours_block = ours.stages[s][i]
-            for theirs, mine in _our_block_names(ours_block).items():
-                names[f"{blk.name}.{theirs}"] = f"stages.{s}.{i}.{mine}"
-    return names
+def torchvision_key(key: str) -> str:
+    """The regnet_lab name of a torchvision RegNet ``state_dict`` key.
+
+    >>> torchvision_key("trunk_output.block2.block2-0.f.b.0.weight")
+    's2.b1.f.b.weight'
+    """
+    for pattern, replacement in TORCHVISION_RENAMES:
+        key = re.sub(pattern, replacement, key)
+    return key
 
 
-def _convert_state(theirs: dict[str, Tensor], names: dict[str, str], ours: dict[str, Tensor]) -> dict[str, Tensor]:
+def _convert_state(theirs: dict[str, Tensor], ours: dict[str, Tensor]) -> dict[str, Tensor]:
     """torchvision's state dict renamed to ours; every entry must be used, with the same shape."""
     out: dict[str, Tensor] = {}
     for key, value in theirs.items():
-        layer, _, leaf = key.rpartition(".")
-        if layer not in names:
-            raise ValueError(f"torchvision state entry {key!r} has no counterpart in regnet_lab's AnyNet")
-        mine = f"{names[layer]}.{leaf}"
+        mine = torchvision_key(key)
         if mine not in ours or ours[mine].shape != value.shape:
-            raise ValueError(f"{key!r} {tuple(value.shape)} does not fit regnet_lab's {mine!r}")
+            raise ValueError(f"torchvision state entry {key!r} {tuple(value.shape)} has no "
+                             f"counterpart {mine!r} of that shape in regnet_lab's AnyNet")
         out[mine] = value
     missing = sorted(set(ours) - set(out))
     if missing:
@@ -540,8 +541,8 @@ def from_torchvision(model: nn.Module) -> AnyNet:
     dtype and train/eval mode as ``model``; a model on the meta device (structure without data,
     e.g. to count a huge network's parameters) gives a meta model, checked but with nothing copied.
 
-    The returned :class:`~regnet_lab.network.AnyNet` carries where it came from, so a builder
-    that is not the paper's model cannot pass for it:
+    The returned :class:`~regnet_lab.network.AnyNet` carries where it came from in the fields
+    that class declares, so a builder that is not the paper's model cannot pass for it:
 
     * ``torchvision_builder``: e.g. ``"regnet_x_400mf"`` (``None`` for a non-stock RegNet);
     * ``paper_name``: the paper zoo model it is named after / equal to (``"RegNetX-400MF"``);
@@ -553,11 +554,10 @@ def from_torchvision(model: nn.Module) -> AnyNet:
         ValueError: ``model`` is not a RegNet of this layout, or uses other layers (norms,
             activations) or an SE width that no ``se_ratio`` reproduces.
     """
-    config, stages = _read(model)
+    config = _read(model)
     with torch.device("meta"):  # no memory and no initialisation: every tensor is replaced below
         ours = build(config)
-    names = _layer_names(ours, stages)
-    state = _convert_state(model.state_dict(), names, ours.state_dict())
+    state = _convert_state(model.state_dict(), ours.state_dict())
     with torch.no_grad():
         copies = {k: v.detach().clone() for k, v in state.items()}  # same device and dtype
     ours.load_state_dict(copies, strict=True, assign=True)

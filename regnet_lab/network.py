@@ -1,47 +1,68 @@
 """AnyNet as a PyTorch module, and :func:`build`, the one builder for every description.
 
-The network is the paper's AnyNet (Section 3.1, Fig. 3): stem, a body of stages of X (or Y)
-blocks, head. Weights are initialised as in the paper's code (pycls): convolutions from a normal
-distribution with std ``sqrt(2 / fan_out)`` where ``fan_out = k * k * out_channels``; BN scale 1
-and shift 0; the FC layer from a normal distribution with std 0.01 and zero bias. The paper's
-code can optionally start the last BN scale of each residual branch at 0, so that every block
-starts as the identity (off in its RegNet configurations; ``zero_init_final_bn=True`` here).
+The network is the paper's AnyNet (Section 3.1, Fig. 3): ``stem``, stages ``s1 ... sN`` (any
+number; blocks of any type of :data:`~regnet_lab.configs.BLOCK_TYPES`), ``head``. Its
+``state_dict`` keys follow the paper's code (pycls), e.g. ``s1.b1.f.a.weight`` (see
+:mod:`regnet_lab.blocks`). Weights are initialised as in the paper's code: convolutions from a
+normal distribution with std ``sqrt(2 / fan_out)`` where ``fan_out = k * k * out_channels``; BN
+scale 1 and shift 0; the FC layer from a normal distribution with std 0.01 and zero bias. The
+paper's code can optionally start the last BN scale of each residual branch at 0, so that every
+block starts as the identity (off in its RegNet configurations; ``zero_init_final_bn=True`` here).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Optional, Union
 
 from torch import Tensor, nn
 
 from .blocks import Head, Stage, Stem
-from .configs import AnyNetConfig, Description, as_anynet
+from .configs import AnyNetConfig, Description
+from .resolve import as_anynet
 
 __all__ = ["AnyNet", "build", "init_weights"]
 
 
 class AnyNet(nn.Module):
-    """Stem, stages and head built from an :class:`~regnet_lab.configs.AnyNetConfig`.
+    """``stem``, stages ``s1 ... sN`` and ``head`` built from an
+    :class:`~regnet_lab.configs.AnyNetConfig`.
 
-    The description is kept as ``self.config``.
+    Attributes:
+        config: the description the network was built from.
+        torchvision_builder: the torchvision builder a converted model came from
+            (:func:`~regnet_lab.interop.from_torchvision`; ``None`` otherwise).
+        paper_name: the paper zoo model a converted model is named after or equal to.
+        matches_paper: whether a converted model's architecture is that paper model's
+            (``None`` for a model that was not converted).
     """
+
+    torchvision_builder: Optional[str] = None
+    paper_name: Optional[str] = None
+    matches_paper: Optional[bool] = None
 
     def __init__(self, config: AnyNetConfig) -> None:
         super().__init__()
         self.config = config
-        self.stem = Stem(config.in_channels, config.stem_width, config.stem_stride)
-        stages = []
+        act = config.activation
+        self.stem = Stem(config.in_channels, config.stem_width, config.stem_stride, act)
         w_in = config.stem_width
-        for d, w, s, b, g in zip(config.depths, config.widths, config.strides,
-                                 config.bottleneck_ratios, config.group_widths):
-            stages.append(Stage(w_in, w, d, s, b, g, config.se_ratio))
+        for i, (d, w, s, b, g) in enumerate(zip(config.depths, config.widths, config.strides,
+                                                config.bottleneck_ratios, config.group_widths)):
+            stage = Stage(w_in, w, d, s, b, g, config.se_ratio, config.block_type, act)
+            self.add_module(f"s{i + 1}", stage)
             w_in = w
-        self.stages = nn.Sequential(*stages)
         self.head = Head(w_in, config.num_classes)
 
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The stages ``s1 ... sN`` in order."""
+        return tuple(getattr(self, f"s{i + 1}") for i in range(self.config.num_stages))
+
     def forward(self, x: Tensor) -> Tensor:
-        return self.head(self.stages(self.stem(x)))
+        for module in self.children():
+            x = module(x)
+        return x
 
 
 def init_weights(module: nn.Module, zero_init_final_bn: bool = False) -> None:
@@ -60,7 +81,8 @@ def init_weights(module: nn.Module, zero_init_final_bn: bool = False) -> None:
         nn.init.zeros_(module.bias)
 
 
-def build(description: Description, *, zero_init_final_bn: bool = False, **overrides: Any) -> AnyNet:
+def build(description: Union[Description, str], *, zero_init_final_bn: bool = False,
+          **overrides: Any) -> AnyNet:
     """Build the PyTorch network for a description.
 
     Args:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import validation as check
+
 __all__ = ["glue", "scientific"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -32,6 +34,7 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     """
     if not isinstance(name, str) or not name or not all(ch.isalnum() or ch in "_-" for ch in name):
         raise ValueError(f"glue name must be letters, digits, '_' or '-', got {name!r}")
+    check.flag(display, "display")
     try:
         from myst_nb import glue as myst_glue
     except ImportError:  # e.g. on Colab: the book's glue has no meaning there
@@ -53,11 +56,6 @@ def scientific(x: float, digits: int = 2) -> str:
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
         raise ValueError(f"digits must be a positive integer, got {digits!r}")
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"x must be a number, got {x!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"x must be finite, got {x!r}")
+    value = check.finite(x, "x")
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

@@ -21,7 +21,10 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["QuantizedWidths", "quantize_widths", "make_compatible"]
+from . import validation as check
+
+__all__ = ["QuantizedWidths", "quantize_widths", "make_compatible", "block_exponents", "exponent_widths",
+           "first_block_of_exponent", "compatible_widths"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,80 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
+# ---------------------------------------------------------------- the rules, on arrays
+# Each rule of the paper exists once, here, as a numpy function (a scalar is a 0-d array); the
+# scalar API below, the samplers, the e_fit grid search and the size count all call these.
+
+
+def block_exponents(w0: "np.ndarray | float", wa: "np.ndarray | float", wm: "np.ndarray | float",
+                    j: "np.ndarray | int") -> np.ndarray:
+    """Eqs. (2)-(3): ``round(s_j)`` for block ``j``, where ``w0 + wa * j = w0 * wm ** s_j``.
+
+    Elementwise with numpy broadcasting; the floating-point operations are the paper's code's
+    (pycls ``generate_regnet``), so rounding ties break identically. No argument checks (callers
+    validate).
+    """
+    u = np.asarray(j) * wa + w0  # eq. (2)
+    return np.round(np.log(u / w0) / np.log(wm))  # eq. (3), rounded
+
+
+def exponent_widths(w0: "np.ndarray | float", wm: "np.ndarray | float", s: "np.ndarray | float",
+                    q: int = 8) -> np.ndarray:
+    """Eq. (4): ``w0 * wm ** s`` rounded to the nearest multiple of ``q`` (int64 array)."""
+    return np.round(w0 * np.power(wm, s) / q).astype(np.int64) * q
+
+
+def first_block_of_exponent(k: int, w0: "np.ndarray | float", wa: "np.ndarray | float",
+                            wm: "np.ndarray | float", cap: int) -> np.ndarray:
+    """The inverse of eq. (3): index of the first block whose rounded exponent is ``>= k``
+    (capped at ``cap``), elementwise with broadcasting.
+
+    Block ``j`` has exponent ``>= k`` when ``w0 + wa j >= w0 wm^(k - 1/2)``, i.e. from
+    ``j = ceil(w0 (wm^(k - 1/2) - 1) / wa)`` on. Where that ratio lies within rounding error of
+    an integer, :func:`block_exponents` itself decides, so the answer always agrees with the
+    per-block rule.
+    """
+    w0, wa, wm = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (w0, wa, wm)))
+    with np.errstate(divide="ignore"):
+        r = w0 * (np.power(wm, k - 0.5) - 1.0) / wa
+    r = np.minimum(r, cap)
+    j = np.ceil(r)
+    near = np.abs(r - np.round(r)) <= 1e-7 * np.maximum(1.0, r)
+    if near.any():
+        jr = np.round(r[near])
+        at = block_exponents(w0[near], wa[near], wm[near], jr) >= k
+        j[near] = np.where(at, jr, jr + 1)
+    return np.minimum(j, cap).astype(np.int64)
+
+
+def compatible_widths(widths: np.ndarray, bottleneck_ratios: np.ndarray, group_widths: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """The compatibility rule (pycls's ``adjust_block_compatibility``) elementwise.
+
+    The bottleneck of a stage is ``w / b`` channels and must be a multiple of its group width:
+    ``g`` is clamped to the bottleneck width, the bottleneck is rounded to the nearest multiple
+    of ``g`` (ties to even) but not below ``g``, and the width becomes ``bottleneck * b``. For
+    an inverted bottleneck ``b = 1/m < 1`` (Section 4, Fig. 14) the bottleneck is rounded to a
+    multiple of ``lcm(g, m)`` so that the width ``bottleneck / m`` stays an integer. Returns
+    ``(widths, group_widths)`` as int64 arrays. No argument checks (:func:`make_compatible` is
+    the checked form; ``b < 1`` must be ``1/m``).
+    """
+    w = np.asarray(widths)
+    b = np.asarray(bottleneck_ratios, dtype=np.float64)
+    g0 = np.asarray(group_widths)
+    w, b, g0 = np.broadcast_arrays(w, b, g0)
+    inv = b < 1
+    m = np.where(inv, np.round(1.0 / np.where(inv, b, 1.0)), 1).astype(np.int64)
+    # b >= 1: bottleneck floor(w / b); b = 1/m: bottleneck w * m
+    inner = np.where(inv, w * m, np.floor(w * (1.0 / b))).astype(np.int64)
+    inner = np.maximum(1, inner)
+    g = np.minimum(g0, inner).astype(np.int64)
+    step = np.where(inv, np.lcm(g, m), g)
+    inner = np.maximum(step, np.round(inner / step).astype(np.int64) * step)
+    width = np.where(inv, inner // m, (inner * b).astype(np.int64))
+    return width.astype(np.int64), g
+
+
 def quantize_widths(w0: float, wa: float, wm: float, depth: int, q: int = 8) -> QuantizedWidths:
     """Per-block and per-stage widths from the quantized linear rule (Section 3.3, eqs. 2-4).
 
@@ -108,11 +185,11 @@ def quantize_widths(w0: float, wa: float, wm: float, depth: int, q: int = 8) -> 
         >>> qw.stage_depths, qw.stage_widths
         ((1, 1, 4, 7), (24, 56, 152, 368))
     """
-    q = _check_int("q", q, 1)
-    depth = _check_int("depth", depth, 1)
-    w0 = _check_finite("w0", w0)
-    wa = _check_finite("wa", wa)
-    wm = _check_finite("wm", wm)
+    q = check.positive_int(q, "q", check.MAX_WIDTH, "widths are multiples of q")
+    depth = check.positive_int(depth, "depth", check.MAX_DEPTH, "no network has more blocks")
+    w0 = check.finite(w0, "w0", maximum=check.MAX_WIDTH)
+    wa = check.finite(wa, "wa", maximum=check.MAX_WIDTH)
+    wm = check.finite(wm, "wm", maximum=check.MAX_WIDTH)
     if w0 <= 0 or w0 % q != 0:
         raise ValueError(f"w0 must be a positive multiple of q={q}, got {w0:g}")
     if wa < 0:
@@ -120,10 +197,10 @@ def quantize_widths(w0: float, wa: float, wm: float, depth: int, q: int = 8) -> 
     if wm <= 1:
         raise ValueError(f"wm must be > 1 (each stage is wm times wider than the last), got {wm:g}")
     # Same floating-point operations as the paper's code, so rounding ties break identically.
-    u = np.arange(depth) * wa + w0  # eq. (2)
-    s = np.round(np.log(u / w0) / np.log(wm))  # eq. (3), rounded
-    w = w0 * np.power(wm, s)  # eq. (4)
-    w = (np.round(w / q).astype(np.int64) * q).tolist()
+    j = np.arange(depth)
+    u = j * wa + w0  # eq. (2)
+    s = block_exponents(w0, wa, wm, j)  # eq. (3), rounded
+    w = exponent_widths(w0, wm, s, q).tolist()  # eq. (4)
     stage_widths, stage_depths = np.unique(np.asarray(w, dtype=np.int64), return_counts=True)
     return QuantizedWidths(
         continuous=tuple(float(x) for x in u),
@@ -157,29 +234,20 @@ def make_compatible(
         >>> make_compatible([20], [0.25], [24])  # inverted: 80 -> multiple of lcm(24, 4) = 72
         ((18,), (24,))
     """
+    widths = check.int_sequence(widths, "widths", 1, check.MAX_WIDTH, reason="channels")
+    bottleneck_ratios = check.number_sequence(bottleneck_ratios, "bottleneck_ratios", 0,
+                                              check.MAX_WIDTH, open_low=True)
+    group_widths = check.int_sequence(group_widths, "group_widths", 1, check.MAX_WIDTH,
+                                      reason="channels")
     if not (len(widths) == len(bottleneck_ratios) == len(group_widths)):
         raise ValueError("widths, bottleneck_ratios and group_widths must have the same length")
-    out_w: list[int] = []
-    out_g: list[int] = []
-    for w, b, g in zip(widths, bottleneck_ratios, group_widths):
-        if not (w > 0 and b > 0 and g > 0):
-            raise ValueError(
-                f"need width > 0, bottleneck ratio > 0 and group width > 0, got {w}, {b}, {g}"
-            )
-        if b >= 1:
-            inner = int(max(1, w * (1.0 / b)))
-            g = int(min(g, inner))
-            inner = max(g, int(round(inner / g) * g))
-            out_w.append(int(inner * b))
-        else:
-            m = round(1.0 / b)
-            if abs(1.0 / b - m) > 1e-9:
-                raise ValueError(f"a bottleneck ratio below 1 must be 1/m for an integer m "
-                                 f"(1/2, 1/4, 1/8, ...), got {b}")
-            inner = int(max(1, w * m))
-            g = int(min(g, inner))
-            step = math.lcm(g, m)
-            inner = max(step, int(round(inner / step) * step))
-            out_w.append(inner // m)
-        out_g.append(g)
-    return tuple(out_w), tuple(out_g)
+    for b in bottleneck_ratios:
+        if b < 1 and abs(1.0 / b - round(1.0 / b)) > 1e-9:
+            raise ValueError(f"a bottleneck ratio below 1 must be 1/m for an integer m "
+                             f"(1/2, 1/4, 1/8, ...), got {b}")
+    if not widths:
+        return (), ()
+    out_w, out_g = compatible_widths(np.asarray(widths, dtype=np.int64),
+                                     np.asarray(bottleneck_ratios, dtype=np.float64),
+                                     np.asarray(group_widths, dtype=np.int64))
+    return tuple(int(x) for x in out_w), tuple(int(x) for x in out_g)

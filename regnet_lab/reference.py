@@ -12,7 +12,7 @@ object per trained model, see :mod:`regnet_lab.sweep`) with a ``manifest.json`` 
 3. in ``data/sweeps`` of the working directory or one of its parents.
 
 >>> import regnet_lab as rl
->>> frame = rl.load_reference("RegNetX")            # doctest: +SKIP
+>>> frame = rl.load_reference("RegNetX_refined")            # doctest: +SKIP
 >>> frame[["error", "flops", "d", "wm"]].describe()  # doctest: +SKIP
 """
 
@@ -25,6 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
+from . import validation as check
 from .design_spaces import design_space, design_space_names
 
 __all__ = ["REFERENCE_ENV", "reference_budgets", "reference_dir", "load_reference", "reference_manifest",
@@ -118,11 +119,15 @@ def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str =
     """
     from .sweep import load_sweep
 
+    ok_only = check.flag(ok_only, "ok_only")
     if spaces is None:
         names = list(design_space_names())
     elif isinstance(spaces, str):
         names = [spaces]
     else:
+        if not isinstance(spaces, Iterable):
+            raise check.ParameterTypeError(f"spaces must be a design-space name or a list of them, "
+                                           f"got {type(spaces).__name__} {spaces!r}")
         names = list(spaces)
     known = set(design_space_names())
     for i, name in enumerate(names):

@@ -22,6 +22,7 @@ from typing import Any, Mapping, Optional, Union
 import torch
 from torch import nn
 
+from . import validation as check
 from .configs import AnyNetConfig, RegNetConfig
 from .network import build
 
@@ -92,16 +93,20 @@ def time_models(models: Mapping[str, ModelLike], batch_size: int = 16, resolutio
     """
     if not models:
         raise ValueError("models must name at least one model to time")
-    for label, value in (("batch_size", batch_size), ("resolution", resolution), ("rounds", rounds),
-                         ("in_channels", in_channels), ("num_classes", num_classes)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{label} must be a positive integer, got {value!r}")
-    if not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    dev = torch.device(device) if device is not None else torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    for label, value, most in (("batch_size", batch_size, 65_536), ("resolution", resolution, 8192),
+                               ("rounds", rounds, 100_000), ("in_channels", in_channels, 4096),
+                               ("num_classes", num_classes, 1_000_000)):
+        check.positive_int(value, label, most, "a larger input or count would exhaust memory or time")
+    check.integer(warmup, "warmup", 0, 100_000, "untimed rounds")
+    check.choice(mode, "mode", MODES)
+    try:
+        dev = torch.device(device) if device is not None else torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be None, 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
 
+    if not isinstance(models, Mapping):
+        raise check.ParameterTypeError(f"models must be a dict of name -> description or module, "
+                                       f"got {type(models).__name__}")
     names = list(models)
     nets = {n: _as_module(models[n], in_channels, num_classes).to(dev) for n in names}
     x = torch.randn(batch_size, in_channels, resolution, resolution, device=dev)

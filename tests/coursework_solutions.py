@@ -1,170 +1,172 @@
-"""Reference solutions of the coursework's TODO functions, and deliberately wrong ones.
+"""Test submissions of the coursework, as source code put into the student notebooks.
 
-Used by ``tests/test_coursework.py``, which runs each starter notebook in ``coursework/`` with
-these functions put in place of the students' ``TODO`` functions: with the solutions every check
-must pass, and with each wrong version its check must fail (so the checks can fail).
+``tests/test_coursework.py`` makes submissions from the stored student notebooks
+(``coursework/*.ipynb``) by replacing the body of one or more of their functions:
 
-Instructors: this file is public in the book's repository. For graded work, keep your own
-solutions and, if you like, your own extra checks elsewhere.
+* ``DELEGATING``: every re-implementation question answered by calling the library function
+  it asks the student to re-implement; the grader must give these questions no points,
+  because the checks make those functions unavailable while they run;
+* ``WRONG``: per question, one deliberately wrong function (the rest from the master
+  solution), and the first input its feedback must name.
+
+The master solutions themselves are not here: they are in ``coursework/instructor/``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
-
-import regnet_lab as rl
-
-# ====================================================================== assignment A
-
-
+DELEGATING = {
+    "a": {
+        "quantized_block_widths": """
 def quantized_block_widths(w0, wa, wm, depth, q=8):
-    u = w0 + wa * np.arange(depth)  # eq. (2)
-    s = np.round(np.log(u / w0) / np.log(wm))  # eq. (3), rounded
-    w = w0 * np.power(wm, s)  # eq. (4)
-    return [int(x) for x in np.round(w / q).astype(np.int64) * q]
-
-
-def stages_from_blocks(block_widths):
-    widths, depths = [], []
-    for w in block_widths:
-        if widths and widths[-1] == w:
-            depths[-1] += 1
-        else:
-            widths.append(int(w))
-            depths.append(1)
-    return tuple(widths), tuple(depths)
-
-
-def regnet_stages(depth, w0, wa, wm, group_width, bottleneck_ratio=1):
-    widths, depths = stages_from_blocks(quantized_block_widths(w0, wa, wm, depth))
+    return list(rl.quantize_widths(w0, wa, wm, depth, q=q).block_widths)
+""",
+        "compatible_widths": """
+def compatible_widths(widths, bottleneck_ratio, group_width):
     n = len(widths)
-    widths, groups = rl.make_compatible(widths, [bottleneck_ratio] * n, [group_width] * n)
-    return depths, widths, groups
+    return rl.make_compatible(widths, [bottleneck_ratio] * n, [group_width] * n)
+""",
+        "regnet_stages": """
+def regnet_stages(depth, w0, wa, wm, group_width, bottleneck_ratio=1):
+    c = rl.RegNetConfig(depth=depth, w0=w0, wa=wa, wm=wm, group_width=group_width,
+                        bottleneck_ratio=bottleneck_ratio)
+    return c.depths, c.widths, c.group_widths
+""",
+    },
+    "b": {
+        "edf_by_hand": """
+def edf_by_hand(errors, grid):
+    return rl.edf(errors, grid=grid)[1]
+""",
+        "bootstrap_mean_diff": """
+def bootstrap_mean_diff(errors_a, errors_b, reps=2000, seed=0):
+    c = rl.compare_populations(errors_a, errors_b, reps=reps, seed=seed)
+    return c.mean_diff, c.mean_diff_ci
+""",
+        "my_verdict": """
+def my_verdict(comparison, expect="better", alpha=0.05, margin=None):
+    return comparison.verdict(expect, alpha, margin)
+""",
+    },
+    "c": {
+        "conv_cost": """
+def conv_cost(c_in, c_out, k, h, groups=1):
+    import regnet_lab.counting as counting
+    c = counting._conv(c_in, c_out, k, h, h, groups)
+    return c.flops, c.params, c.acts
+""",
+        "x_block_cost": """
+def x_block_cost(w_in, w_out, stride, b, g, h):
+    cfg = rl.AnyNetConfig(depths=(1,), widths=(w_out,), bottleneck_ratios=(b,),
+                          group_widths=(g,), strides=(stride,), stem_width=w_in)
+    c = rl.summary(cfg, resolution=2 * h).rows[1].cost
+    return c.flops, c.params, c.acts
+""",
+        "network_cost": """
+def network_cost(cfg, resolution=224):
+    c = rl.complexity(cfg, resolution=resolution)
+    return c.flops, c.params, c.acts
+""",
+    },
+}
 
+# Questions the delegating submission must lose entirely (A's q2 has no library shortcut and
+# keeps the master's solution there, so it keeps its points).
+DELEGATED_QUESTIONS = {"a": ("q1", "q3", "q4"), "b": ("q1", "q2", "q3"), "c": ("q1", "q2", "q3")}
 
-def wrong_quantized_block_widths(w0, wa, wm, depth, q=8):
-    """Truncates the exponent instead of rounding it."""
-    u = w0 + wa * np.arange(depth)
-    s = np.floor(np.log(u / w0) / np.log(wm))
+# question -> the questions whose functions it calls (a wrong answer there may fail it too)
+USES = {"a": {"q4": ("q1", "q2", "q3")}, "b": {}, "c": {"q2": ("q1",), "q3": ("q1", "q2")}}
+
+# assignment -> question -> (function name, wrong source, the first wrong input its feedback names)
+WRONG = {
+    "a": {
+        "q1": ("quantized_block_widths", """
+def quantized_block_widths(w0, wa, wm, depth, q=8):
+    # truncates the exponent instead of rounding it
+    s = np.floor(np.log((np.arange(depth) * wa + w0) / w0) / np.log(wm))
     return [int(x) for x in np.round(w0 * np.power(wm, s) / q).astype(np.int64) * q]
-
-
-def wrong_stages_from_blocks(block_widths):
-    """Counts distinct widths but gives every stage one block."""
+""", "quantized_block_widths(w0=24, wa=36.44, wm=2.49, depth=13)"),
+        "q2": ("stages_from_blocks", """
+def stages_from_blocks(block_widths):
+    # finds the stage widths but gives every stage one block
     widths = tuple(sorted({int(w) for w in block_widths}))
     return widths, (1,) * len(widths)
-
-
-def wrong_regnet_stages(depth, w0, wa, wm, group_width, bottleneck_ratio=1):
-    """Forgets the group-width adjustment."""
+""", "stages_from_blocks(block_widths=[8, 8, 16, 16, 16, 32])"),
+        "q3": ("compatible_widths", """
+def compatible_widths(widths, bottleneck_ratio, group_width):
+    # rounds halves up (not to even): 392 -> 400
+    out = [max(group_width, group_width * int(w / group_width + 0.5)) for w in widths]
+    return tuple(out), (group_width,) * len(widths)
+""", "compatible_widths(widths=[24, 64, 152, 392], bottleneck_ratio=1, group_width=16)"),
+        "q4": ("regnet_stages", """
+def regnet_stages(depth, w0, wa, wm, group_width, bottleneck_ratio=1):
+    # forgets the compatibility rule
     widths, depths = stages_from_blocks(quantized_block_widths(w0, wa, wm, depth))
     return depths, widths, (group_width,) * len(widths)
-
-
-ASSIGNMENT_A = {
-    "quantized_block_widths": quantized_block_widths,
-    "stages_from_blocks": stages_from_blocks,
-    "regnet_stages": regnet_stages,
-}
-# check name -> the wrong version of one function that this check must catch
-WRONG_A = {
-    "task 1": ("quantized_block_widths", wrong_quantized_block_widths),
-    "task 2": ("stages_from_blocks", wrong_stages_from_blocks),
-    "task 3": ("regnet_stages", wrong_regnet_stages),
-}
-
-# ====================================================================== assignment B
-
-
-def sweep_space(space, n, out_dir, budget="cpu", seed=0):
-    plan = rl.plan_sweep(space, n, budget=budget, dataset="fashion-mnist", seed=seed)
-    out = Path(out_dir) / f"{space}.jsonl"
-    rl.run_sweep(plan, out, progress=False)
-    frame = rl.load_sweep(out)
-    ids = {plan.model_id(i) for i in range(n)}
-    return frame[frame["id"].isin(ids)].reset_index(drop=True)
-
-
+""", "regnet_stages(depth=22, w0=24, wa=24.48, wm=2.54, group_width=16)"),
+    },
+    "b": {
+        "q1": ("edf_by_hand", """
 def edf_by_hand(errors, grid):
-    e = np.asarray(errors, dtype=float)
-    g = np.asarray(grid, dtype=float)
-    return (e[None, :] < g[:, None]).mean(axis=1)
-
-
-def bootstrap_mean_diff(errors_a, errors_b, reps=10_000, seed=0):
-    a = np.asarray(errors_a, dtype=float)
-    b = np.asarray(errors_b, dtype=float)
-    rng = np.random.default_rng(seed)
-    ma = a[rng.integers(0, a.size, (reps, a.size))].mean(axis=1)
-    mb = b[rng.integers(0, b.size, (reps, b.size))].mean(axis=1)
-    lo, hi = np.quantile(ma - mb, [0.025, 0.975])
-    return float(a.mean() - b.mean()), (float(lo), float(hi))
-
-
-def my_verdict(comparison, expect="better", alpha=0.05):
-    significant = comparison.ks_pvalue < alpha
-    lo, hi = comparison.mean_diff_ci
-    excludes = not lo <= 0 <= hi
-    if expect == "same":
-        if not significant and not excludes:
-            return "holds"
-        if significant and excludes:
-            return "contradicted"
-        return "not confirmed"
-    if expect != "better":
-        raise ValueError(f"expect must be 'better' or 'same', got {expect!r}")
-    b_lower = comparison.mean_diff > 0
-    if significant:
-        return "holds" if b_lower else "contradicted"
-    if excludes:
-        return "holds in the mean only" if b_lower else "contradicted"
-    return "not confirmed"
-
-
-def wrong_sweep_space(space, n, out_dir, budget="cpu", seed=0):
-    """Returns the book's reference results instead of sweeping (all of them, any n)."""
-    return rl.load_reference(space)
-
-
-def wrong_edf_by_hand(errors, grid):
-    """Counts errors equal to e as below it."""
-    e = np.asarray(errors, dtype=float)
-    g = np.asarray(grid, dtype=float)
+    # counts errors equal to e as below it
+    e, g = np.asarray(errors, dtype=float), np.asarray(grid, dtype=float)
     return (e[None, :] <= g[:, None]).mean(axis=1)
-
-
-def wrong_bootstrap_mean_diff(errors_a, errors_b, reps=10_000, seed=0):
-    """Resamples without replacement: every resample has the same mean, the interval collapses."""
-    a = np.asarray(errors_a, dtype=float)
-    b = np.asarray(errors_b, dtype=float)
+""", "edf_by_hand(errors=[12.0, 14.5, 14.5, 20.0], grid=[10.0, 12.0, 14.5, 15.0, 25.0])"),
+        "q2": ("bootstrap_mean_diff", """
+def bootstrap_mean_diff(errors_a, errors_b, reps=2000, seed=0):
+    # resamples without replacement: every resample has the same mean, the interval collapses
+    a, b = np.asarray(errors_a, dtype=float), np.asarray(errors_b, dtype=float)
     rng = np.random.default_rng(seed)
-    diffs = [rng.permutation(a).mean() - rng.permutation(b).mean() for _ in range(200)]
-    lo, hi = np.quantile(diffs, [0.025, 0.975])
-    return float(a.mean() - b.mean()), (float(lo), float(hi))
-
-
-def wrong_my_verdict(comparison, expect="better", alpha=0.05):
-    """Looks only at the bootstrap interval and never at the KS test."""
+    d = [rng.permutation(a).mean() - rng.permutation(b).mean() for _ in range(50)]
+    return float(a.mean() - b.mean()), tuple(float(x) for x in np.quantile(d, [0.025, 0.975]))
+""", "bootstrap_mean_diff(errors_a=["),
+        "q3": ("my_verdict", """
+def my_verdict(comparison, expect="better", alpha=0.05, margin=None):
+    # the old rule: "same" holds whenever nothing is significant (no equivalence test)
+    ks = comparison.ks_pvalue < alpha
     lo, hi = comparison.mean_diff_ci
-    excludes = not lo <= 0 <= hi
     if expect == "same":
-        return "contradicted" if excludes else "holds"
-    if not excludes:
-        return "not confirmed"
-    return "holds" if comparison.mean_diff > 0 else "contradicted"
-
-
-ASSIGNMENT_B = {
-    "sweep_space": sweep_space,
-    "edf_by_hand": edf_by_hand,
-    "bootstrap_mean_diff": bootstrap_mean_diff,
-    "my_verdict": my_verdict,
-}
-WRONG_B = {
-    "task 1": ("sweep_space", wrong_sweep_space),
-    "task 2": ("edf_by_hand", wrong_edf_by_hand),
-    "task 3": ("bootstrap_mean_diff", wrong_bootstrap_mean_diff),
-    "task 4": ("my_verdict", wrong_my_verdict),
+        return "holds" if not ks and lo <= 0 <= hi else "contradicted"
+    if (ks and comparison.mean_diff < 0) or hi < 0:
+        return "contradicted"
+    if ks and lo > 0:
+        return "holds"
+    if ks and comparison.mean_diff > 0:
+        return "suggested by KS only"
+    return "suggested by the mean only" if lo > 0 else "not shown"
+""", "expect='same'"),
+    },
+    "c": {
+        "q1": ("conv_cost", """
+def conv_cost(c_in, c_out, k, h, groups=1):
+    # forgets the groups
+    weights = k * k * c_in * c_out
+    return weights * h * h, weights, c_out * h * h
+""", "conv_cost(c_in=24, c_out=24, k=3, h=56, groups=3)"),
+        "q2": ("x_block_cost", """
+def x_block_cost(w_in, w_out, stride, b, g, h):
+    # forgets the projection shortcut
+    w_b = int(round(w_out / b))
+    h_out = (h - 1) // stride + 1
+    layers = [conv_cost(w_in, w_b, 1, h), conv_cost(w_b, w_b, 3, h_out, groups=w_b // g),
+              conv_cost(w_b, w_out, 1, h_out)]
+    flops, params, acts = (sum(part) for part in zip(*layers))
+    return flops, params + 2 * (2 * w_b + w_out), acts
+""", "x_block_cost(w_in=152, w_out=368, stride=2, b=1, g=8, h=14)"),
+        "q3": ("network_cost", """
+def network_cost(cfg, resolution=224):
+    # forgets the stem
+    h = (resolution - 1) // cfg.stem_stride + 1
+    flops = params = acts = 0
+    w_in = cfg.stem_width
+    for d, w, s, b, g in zip(cfg.depths, cfg.widths, cfg.strides, cfg.bottleneck_ratios,
+                             cfg.group_widths):
+        for j in range(d):
+            f, p, a = x_block_cost(w_in, w, s if j == 0 else 1, b, g, h)
+            flops, params, acts = flops + f, params + p, acts + a
+            h = (h - 1) // (s if j == 0 else 1) + 1
+            w_in = w
+    n = cfg.num_classes
+    return flops + w_in * n + n, params + w_in * n + n, acts + n
+""", "network_cost(cfg=AnyNetConfig(depths=(1, 1, 4, 7)"),
+    },
 }

@@ -188,7 +188,7 @@ def test_quantized_widths_grid_matches_scalar_rule():
 def test_fit_bad_arguments():
     with pytest.raises(ValueError):
         rl.fit_quantized_linear([])
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match=r"block_widths\[1\]"):
         rl.fit_quantized_linear([8, 0, 16])
     with pytest.raises(ValueError, match="wm_range"):
         rl.fit_quantized_linear([8, 16], wm_range=(0.5, 2))
@@ -200,9 +200,9 @@ def test_fit_bad_arguments():
 def test_results_frame_columns_and_values():
     reg = rl.regime("fashion-mnist")
     a = rl.design_space("AnyNetX_E").sample(4, seed=0, flops="default", regime=reg)
-    r = rl.design_space("RegNet").sample(3, seed=0, flops="default", regime=reg)
+    r = rl.design_space("RegNetX_6param").sample(3, seed=0, flops="default", regime=reg)
     errs = [30.0, 31.0, 32.0, 33.0, 29.0, 28.0, 27.0]
-    df = rl.results_frame(a + r, errs, space=["AnyNetX_E"] * 4 + ["RegNet"] * 3, extra=list(range(7)))
+    df = rl.results_frame(a + r, errs, space=["AnyNetX_E"] * 4 + ["RegNetX_6param"] * 3, extra=list(range(7)))
     assert len(df) == 7
     for col in ("space", "num_stages", "depth", "d1", "d4", "w1", "w4", "b1", "g4", "flops", "params",
                 "acts", "error", "d", "w0", "wa", "wm", "b", "g", "extra", "description"):
@@ -229,21 +229,107 @@ def test_results_frame_with_fit():
 # --------------------------------------------------------------------- Comparison.verdict
 
 
-def _cmp(p, diff, ci):
-    return rl.Comparison(50, 50, 0.3, p, diff, ci, diff, ci)
+def _cmp(p, diff, ci, se=None, df=None):
+    return rl.Comparison(50, 50, 0.3, p, diff, ci, diff, ci, mean_diff_se=se, mean_diff_df=df)
 
 
-@pytest.mark.parametrize("expect, p, diff, ci, answer", [
-    ("better", 0.01, 1.0, (0.5, 1.5), "holds"),
-    ("better", 0.01, -1.0, (-1.5, -0.5), "contradicted"),
-    ("better", 0.20, 0.8, (0.1, 1.5), "holds in the mean only"),
-    ("better", 0.20, 0.3, (-0.2, 0.8), "not confirmed"),
-    ("same", 0.60, 0.1, (-0.4, 0.6), "holds"),
-    ("same", 0.01, 1.0, (0.5, 1.5), "contradicted"),
-    ("same", 0.20, 0.8, (0.1, 1.5), "not confirmed"),
-])
-def test_verdict(expect, p, diff, ci, answer):
-    assert _cmp(p, diff, ci).verdict(expect) == answer
+# Each verdict word reached by a constructed case (KS p, mean difference a - b, its interval,
+# and for "same" the standard error the TOST uses; df = 98 as for 50 vs 50 models).
+VERDICT_CASES = [
+    ("better", 0.01, 1.0, (0.5, 1.5), None, "holds"),
+    ("better", 0.01, 0.3, (-0.1, 0.7), None, "suggested by KS only"),
+    ("better", 0.20, 0.8, (0.1, 1.5), None, "suggested by the mean only"),
+    ("better", 0.20, 0.3, (-0.2, 0.8), None, "not shown"),
+    ("better", 0.01, -0.3, (-0.7, 0.1), None, "contradicted"),  # KS, b's mean higher
+    ("better", 0.20, -0.8, (-1.5, -0.1), None, "contradicted"),  # interval below 0 alone
+    ("better", 0.01, 0.0, (-0.4, 0.4), None, "not shown"),  # KS only, no mean difference
+    # "same": (d - m) / se = (0.1 - 0.75) / 0.2 = -3.25, TOST p ~ 8e-4
+    ("same", 0.60, 0.1, (-0.3, 0.5), 0.2, "holds"),
+    # a small but detectable difference, inside the margin, KS quiet: still equivalent
+    ("same", 0.30, 0.2, (0.05, 0.35), 0.08, "holds"),
+    # too few models: TOST p = P(t < (0.3 - 0.75) / 0.4) ~ 0.13
+    ("same", 0.60, 0.3, (-0.5, 1.1), 0.4, "not shown either way"),
+    # equivalent means but KS rejects (the shapes differ): not "holds", not shown to differ
+    ("same", 0.01, 0.1, (-0.3, 0.5), 0.2, "not shown either way"),
+    ("same", 0.01, 0.5, (0.2, 0.8), 0.15, "contradicted"),  # KS and interval excludes 0
+    ("same", 0.20, 1.2, (0.8, 1.6), 0.2, "contradicted"),  # interval beyond +margin
+    ("same", 0.20, -1.2, (-1.6, -0.8), 0.2, "contradicted"),  # interval beyond -margin
+]
+
+
+@pytest.mark.parametrize("expect, p, diff, ci, se, answer", VERDICT_CASES)
+def test_verdict(expect, p, diff, ci, se, answer):
+    assert _cmp(p, diff, ci, se, None if se is None else 98.0).verdict(expect) == answer
+
+
+def test_every_verdict_word_is_reached():
+    for expect in ("better", "same"):
+        reached = {case[-1] for case in VERDICT_CASES if case[0] == expect}
+        assert reached == set(rl.verdict_words(expect))
+    assert set(rl.verdict_words()) == set(rl.verdict_words("better")) | set(rl.verdict_words("same"))
+    assert len(rl.verdict_words()) == len(set(rl.verdict_words())) == 6
+    with pytest.raises(ValueError, match="expect"):
+        rl.verdict_words("worse")
+
+
+def test_tost_matches_two_shifted_welch_tests():
+    from scipy import stats
+
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(20, 1.8, 80), rng.normal(20.3, 1.2, 120)
+    c = rl.compare_populations(a, b, reps=200)
+    for m in (0.25, 0.75, 1.5):
+        # H0: mean(a) - mean(b) >= m, and H0: mean(a) - mean(b) <= -m, each by Welch's t-test
+        upper = stats.ttest_ind(a - m, b, equal_var=False, alternative="less").pvalue
+        lower = stats.ttest_ind(a + m, b, equal_var=False, alternative="greater").pvalue
+        assert c.tost_pvalue(m) == pytest.approx(max(upper, lower), rel=1e-9)
+    assert c.tost_pvalue() == c.tost_pvalue(rl.EQUIVALENCE_MARGIN)
+    assert c.tost_pvalue(0.25) > c.tost_pvalue(1.5)  # a wider margin is easier to show
+
+
+def test_same_verdicts_on_real_populations_are_decided_by_tost():
+    rng = np.random.default_rng(7)
+    alike = rl.compare_populations(rng.normal(18, 1.8, 400), rng.normal(18, 1.8, 400), reps=2000)
+    assert alike.tost_pvalue() < 0.05 and alike.verdict("same") == "holds"
+    few = rl.compare_populations(rng.normal(18, 1.8, 12), rng.normal(18, 1.8, 12), reps=2000)
+    assert few.tost_pvalue() > 0.05 and few.verdict("same") == "not shown either way"
+    apart = rl.compare_populations(rng.normal(18, 1.8, 200), rng.normal(20, 1.8, 200), reps=2000)
+    assert apart.verdict("same") == "contradicted" and apart.verdict("better") == "contradicted"
+    assert apart.verdict("better", margin=None) == "contradicted"
+    # a margin chosen by the caller: 3 points is wide enough for the dozen-model populations
+    assert few.verdict("same", margin=3.0) == "holds"
+    assert few.tost_pvalue(3.0) < few.tost_pvalue()
+
+
+def test_equivalence_margin_is_the_measured_seed_noise():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "pilots" / "rC.jsonl"
+    runs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    by_model = {}
+    for r in runs:
+        if r["status"] == "ok":
+            by_model.setdefault(r["model"], []).append(r["error"])
+    squares = sum(((np.array(e) - np.mean(e)) ** 2).sum() for e in by_model.values())
+    dof = sum(len(e) - 1 for e in by_model.values())
+    pooled = float(np.sqrt(squares / dof))
+    assert dof == 14 and pooled == pytest.approx(0.754, abs=0.001)
+    assert rl.EQUIVALENCE_MARGIN == round(pooled, 2)
+
+
+def test_mean_interval_agrees_with_the_normal_approximation():
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(30, 2, 600), rng.normal(29.5, 1, 400)
+    c = rl.compare_populations(a, b)
+    lo, hi = c.mean_diff - 1.96 * c.mean_diff_se, c.mean_diff + 1.96 * c.mean_diff_se
+    assert c.mean_diff_ci == pytest.approx((lo, hi), abs=0.03)
+    assert c.mean_diff_se == pytest.approx(np.sqrt(a.var(ddof=1) / 600 + b.var(ddof=1) / 400))
+    # same seed, same resamples: reproducible; another seed moves the ends by bootstrap noise
+    assert rl.compare_populations(a, b).mean_diff_ci == c.mean_diff_ci
+    other = rl.compare_populations(a, b, seed=1)
+    assert other.mean_diff_ci != c.mean_diff_ci
+    assert other.mean_diff_ci == pytest.approx(c.mean_diff_ci, abs=0.03)
 
 
 def test_verdict_on_real_populations():
@@ -252,10 +338,26 @@ def test_verdict_on_real_populations():
     c = rl.compare_populations(worse, better)
     assert c.verdict("better") == "holds" and c.verdict("same") == "contradicted"
     assert "n = 200 vs 200" in c.describe()
-    with pytest.raises(ValueError):
-        c.verdict("worse")
-    with pytest.raises(ValueError):
-        c.verdict(alpha=1.5)
+
+
+@pytest.mark.parametrize("kwargs, msg", [
+    ({"expect": "worse"}, "expect"), ({"alpha": 1.5}, "alpha"), ({"alpha": True}, "alpha"),
+    ({"expect": "same", "margin": -1.0}, "margin"), ({"expect": "same", "margin": "1"}, "margin"),
+    ({"expect": "better", "margin": 1.0}, "margin"),
+])
+def test_verdict_rejects_bad_arguments(kwargs, msg):
+    c = _cmp(0.2, 0.1, (-0.3, 0.5), 0.2, 98.0)
+    with pytest.raises(ValueError, match=msg):
+        c.verdict(**kwargs)
+
+
+def test_same_needs_the_standard_error():
+    with pytest.raises(ValueError, match="compare_populations"):
+        _cmp(0.6, 0.1, (-0.3, 0.5)).verdict("same")
+    # "better" needs only the KS test and the interval
+    assert _cmp(0.6, 0.1, (-0.3, 0.5)).verdict("better") == "not shown"
+    # shown to differ without a TOST: decided before the standard error is needed
+    assert _cmp(0.01, 1.0, (0.5, 1.5)).verdict("same") == "contradicted"
 
 
 def test_population_quarter_matches_the_best_quartile_statistic():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 
 import pytest
 import torch
@@ -104,3 +105,9 @@ def test_live_recipe_is_no_bigger(name):
     assert (live.train_subset or 10**9) <= (b.train_subset or 10**9)
     assert live.warmup_epochs <= live.epochs and live.eval_every <= live.epochs
     assert 1 <= b.live_models <= b.n_models
+
+
+def test_default_is_cpu_without_torch(monkeypatch):
+    monkeypatch.delenv("REGNET_LAB_BUDGET", raising=False)
+    monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" now raises ImportError
+    assert B.current_budget().name == "cpu"

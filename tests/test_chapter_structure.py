@@ -12,7 +12,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-# The quick tour predates the chapter rules on controls: its only widget is the progress bar.
+# The quick tour predates the chapter rules on controls (rl.explore): it has none.
 NO_CONTROL_NEEDED = {"00_quick_tour.ipynb"}
 
 
@@ -63,7 +63,7 @@ def test_chapter_shape(path):
     n_solutions = exercises.count(":::{dropdown}")
     assert 3 <= n_solutions <= 6, f"{n_solutions} solutions in dropdowns (want one per exercise, 3-5)"
     if path.name not in NO_CONTROL_NEEDED:
-        assert "ipywidgets" in code, "no interactive control"
+        assert "rl.explore(" in code, "no interactive control (rl.explore)"
     assert "myst_nb" not in code, "use rl.glue (works on Colab too), not myst_nb directly"
     assert "import regnet_lab as rl" in code
 

@@ -84,7 +84,12 @@ def test_bad_anynet_descriptions_raise(kwargs, match):
     (dict(depth=10, w0=24, wa=-3, wm=2, group_width=8), "wa"),
     (dict(depth=10, w0=24, wa=10, wm=1.0, group_width=8), "wm"),
     (dict(depth=10, w0=24, wa=10, wm=2, group_width=0), "group_width"),
-    (dict(depth=10, w0=24, wa=10, wm=2, group_width=8, bottleneck_ratio=0.5), "bottleneck_ratio"),
+    (dict(depth=10, w0=24, wa=10, wm=2, group_width=8, bottleneck_ratio=0.3), "bottleneck ratio"),
+    (dict(depth=10, w0=24, wa=10, wm=2, group_width=8, bottleneck_ratio=-1), "bottleneck_ratio"),
+    (dict(depth=10, w0=24, wa=10, wm=2), "group_width"),
+    (dict(depth=10, w0=24, wa=10, wm=2, group_width=8, block_type="V"), "group_width"),
+    (dict(depth=10, w0=24, wa=10, wm=2, group_width=8, block_type="Z"), "block_type"),
+    (dict(depth=10, w0=24, wa=10, wm=2, group_width=8, activation="tanh"), "activation"),
     (dict(depth=10, w0=24, wa=float("nan"), wm=2, group_width=8), "wa"),
 ])
 def test_bad_regnet_descriptions_raise(kwargs, match):
@@ -122,17 +127,17 @@ def test_build_any_number_of_stages_and_custom_strides():
 
 def test_initialisation_follows_the_paper_code():
     model = rl.build("RegNetX-200MF")
-    block = model.stages[0][0]
-    assert torch.all(block.residual[-1].weight == 1)  # pycls default: no zero-init
-    assert torch.all(block.residual[1].weight == 1) and torch.all(block.residual[1].bias == 0)
+    block = model.s1.b1
+    assert torch.all(block.f.c_bn.weight == 1)  # pycls default: no zero-init
+    assert torch.all(block.f.a_bn.weight == 1) and torch.all(block.f.a_bn.bias == 0)
     fc = model.head.fc
     assert torch.all(fc.bias == 0) and abs(fc.weight.std().item() - 0.01) < 0.002
-    conv = model.stem[0]
+    conv = model.stem.conv
     fan_out = 9 * conv.out_channels
     assert abs(conv.weight.std().item() - (2 / fan_out) ** 0.5) < 0.2 * (2 / fan_out) ** 0.5
     zero = rl.build("RegNetX-200MF", zero_init_final_bn=True)
-    assert torch.all(zero.stages[0][0].residual[-1].weight == 0)
-    assert torch.all(zero.stages[0][0].residual[1].weight == 1)
+    assert torch.all(zero.s1.b1.f.c_bn.weight == 0)
+    assert torch.all(zero.s1.b1.f.a_bn.weight == 1)
 
 
 def test_model_keeps_its_description():

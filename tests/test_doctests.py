@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["regnet_lab", "regnet_lab.quantization", "regnet_lab.configs", "regnet_lab.zoo",
-           "regnet_lab.network", "regnet_lab.complexity"]
+           "regnet_lab.resolve", "regnet_lab.network", "regnet_lab.counting"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -145,7 +145,7 @@ def test_output_parity(name: str, num_classes: int, pair) -> None:
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(2))
     assert max_diff(tv, ours, x) <= 1e-5
     tv_state, our_state = tv.state_dict(), ours.state_dict()
-    assert tv_state["stem.1.num_batches_tracked"] == our_state["stem.1.num_batches_tracked"] == 8
+    assert tv_state["stem.1.num_batches_tracked"] == our_state["stem.bn.num_batches_tracked"] == 8
 
 
 def small_regnet(**kwargs) -> RegNet:
@@ -164,10 +164,10 @@ def test_train_mode_and_gradients_agree() -> None:
     ya.square().sum().backward()
     yb.square().sum().backward()
     grad_tv = tv.trunk_output.block2[0].f.b[0].weight.grad
-    grad_ours = ours.stages[1][0].residual[3].weight.grad
+    grad_ours = ours.s2.b1.f.b.weight.grad
     assert torch.allclose(grad_tv, grad_ours, atol=1e-5, rtol=1e-4)
     # the running statistics moved the same way
-    assert torch.allclose(tv.stem[1].running_mean, ours.stem[1].running_mean, atol=1e-6)
+    assert torch.allclose(tv.stem[1].running_mean, ours.stem.bn.running_mean, atol=1e-6)
 
 
 def test_double_precision_conversion() -> None:

@@ -26,11 +26,11 @@ def test_loads_every_space_from_the_checkout():
 
 
 def test_one_space_and_manifest():
-    frame = rl.load_reference("RegNetX")
-    assert set(frame["space"]) == {"RegNetX"}
+    frame = rl.load_reference("RegNetX_refined")
+    assert set(frame["space"]) == {"RegNetX_refined"}
     assert {"d", "w0", "wa", "wm", "flops", "error"} <= set(frame.columns)
     manifest = rl.reference_manifest("cpu")
-    assert "RegNetX.jsonl" in manifest and "runs" in manifest["RegNetX.jsonl"]
+    assert "RegNetX_refined.jsonl" in manifest and "runs" in manifest["RegNetX_refined.jsonl"]
 
 
 @pytest.mark.parametrize("bad", [dict(spaces="AnyNetX_Z"), dict(spaces=[]), dict(budget="tpu")])
@@ -41,24 +41,24 @@ def test_bad_arguments_raise_value_error(bad):
 
 def test_environment_folder_wins(tmp_path, monkeypatch):
     (tmp_path / "cpu").mkdir()
-    shutil.copy(CPU / "RegNetX.jsonl", tmp_path / "cpu" / "RegNetX.jsonl")
-    lines = (CPU / "RegNetX.jsonl").read_text().splitlines(keepends=True)[:3]
-    (tmp_path / "cpu" / "RegNetX.jsonl").write_text("".join(lines))
+    shutil.copy(CPU / "RegNetX_refined.jsonl", tmp_path / "cpu" / "RegNetX_refined.jsonl")
+    lines = (CPU / "RegNetX_refined.jsonl").read_text().splitlines(keepends=True)[:3]
+    (tmp_path / "cpu" / "RegNetX_refined.jsonl").write_text("".join(lines))
     monkeypatch.setenv(reference.REFERENCE_ENV, str(tmp_path))
-    assert len(rl.load_reference("RegNetX")) == 3
+    assert len(rl.load_reference("RegNetX_refined")) == 3
 
 
 def test_missing_results_say_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv(reference.REFERENCE_ENV, str(tmp_path))
     monkeypatch.setattr(reference, "_candidates", lambda: [tmp_path])
     with pytest.raises(FileNotFoundError, match="REGNET_LAB_REFERENCE"):
-        rl.load_reference("RegNetX")
+        rl.load_reference("RegNetX_refined")
 
 
 def test_downloads_from_a_url_into_the_cache(tmp_path, monkeypatch):
     served = tmp_path / "served"
     (served / "cpu").mkdir(parents=True)
-    shutil.copy(CPU / "RegNetX.jsonl", served / "cpu" / "RegNetX.jsonl")
+    shutil.copy(CPU / "RegNetX_refined.jsonl", served / "cpu" / "RegNetX_refined.jsonl")
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *a, **k):
@@ -73,9 +73,9 @@ def test_downloads_from_a_url_into_the_cache(tmp_path, monkeypatch):
         monkeypatch.setenv(reference.REFERENCE_ENV, f"http://127.0.0.1:{server.server_port}")
         monkeypatch.setattr(reference, "_candidates", lambda: [])
         monkeypatch.setattr(reference, "_CACHE", tmp_path / "cache")
-        frame = rl.load_reference("RegNetX")
-        assert len(frame) == len(rl.read_results(CPU / "RegNetX.jsonl"))
-        assert (tmp_path / "cache" / "cpu" / "RegNetX.jsonl").is_file()
+        frame = rl.load_reference("RegNetX_refined")
+        assert len(frame) == len(rl.read_results(CPU / "RegNetX_refined.jsonl"))
+        assert (tmp_path / "cache" / "cpu" / "RegNetX_refined.jsonl").is_file()
         with pytest.raises(FileNotFoundError, match="could not fetch"):
             rl.load_reference("AnyNetX_A")
     finally:

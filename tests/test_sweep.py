@@ -41,7 +41,7 @@ def test_sigkill_then_resume_gives_exactly_n_unique_results(tmp_path):
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.time() + 240
-    while time.time() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 2):
+    while time.time() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 3):  # header + 2
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -67,7 +67,8 @@ def test_truncated_last_line_is_reported_and_redone(tmp_path):
     plan = plan_sweep("AnyNetX_C", 3, budget="ci", seed=1)
     run_sweep(plan, out, progress=False)
     good = out.read_bytes().splitlines(keepends=True)
-    out.write_bytes(b"".join(good[:2]) + good[2][: len(good[2]) // 2])  # power loss mid-write
+    # header, two records and half of the third: power loss mid-write
+    out.write_bytes(b"".join(good[:3]) + good[3][: len(good[3]) // 2])
     assert len(read_results(out)) == 2
     result = _cli("sweep", "--space", "AnyNetX_C", "--n", "3", "--budget", "ci", "--seed", "1",
                   "--out", str(out), "--no-progress")
@@ -75,12 +76,14 @@ def test_truncated_last_line_is_reported_and_redone(tmp_path):
     assert "incomplete" in result.stderr
     recs = read_results(out)
     assert [r["index"] for r in recs] == [0, 1, 2]
-    assert recs[2]["error"] == json.loads(good[2])["error"]  # same seed, same result
+    assert recs[2]["error"] == json.loads(good[3])["error"]  # same seed, same result
 
 
 def test_damaged_middle_line_is_an_error(tmp_path):
     out = tmp_path / "c.jsonl"
-    out.write_text('{"id": 1}\n{broken\n{"id": 2}\n')
+    header = {"regnet_lab_sweep": 2, "space": "AnyNetX_A", "seed": 0, "budget": "ci",
+              "dataset": "fashion-mnist", "flops": None, "recipe": {}}
+    out.write_text(json.dumps(header) + '\n{broken\n{"id": 2}\n')
     with pytest.raises(ValueError, match="line 2"):
         read_results(out)
 
@@ -117,7 +120,7 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, args, msg):
 def test_cli_unwritable_output_exits_2(tmp_path):
     (tmp_path / "dir.jsonl").mkdir()
     result = _cli("sweep", "--space", "AnyNetX_A", "--n", "1", "--budget", "ci", "--out", str(tmp_path / "dir.jsonl"))
-    assert result.returncode == 2 and "cannot write" in result.stderr
+    assert result.returncode == 2 and "is a folder" in result.stderr
     missing = _cli("sweep", "--space", "AnyNetX_A", "--n", "1")
     assert missing.returncode == 2
 
@@ -125,7 +128,7 @@ def test_cli_unwritable_output_exits_2(tmp_path):
 def test_submitit_local_executor(tmp_path):
     pytest.importorskip("submitit")
     out = tmp_path / "e.jsonl"
-    recs = run_sweep(plan_sweep("RegNet", 2, budget="ci", seed=0), out, executor="submitit-local",
+    recs = run_sweep(plan_sweep("RegNetX_6param", 2, budget="ci", seed=0), out, executor="submitit-local",
                      workers=1, threads=1, progress=False)
     assert sorted(r["index"] for r in recs) == [0, 1]
     assert all(r["status"] == "ok" and "d" in r["regnet"] for r in recs)
@@ -156,8 +159,8 @@ def test_ctrl_c_with_two_workers_stops_promptly_and_resumes(tmp_path):
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.time() + 240
-    while time.time() < deadline and (not out.exists() or not out.read_bytes().strip()):
-        time.sleep(0.2)
+    while time.time() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 2):
+        time.sleep(0.2)  # the header and one finished model
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     assert proc.wait(timeout=60) == 130
     assert "run the same command again" in proc.stderr.read()

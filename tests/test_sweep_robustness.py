@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from regnet_lab.sweep import SweepDeviceError, plan_sweep, read_results, record_run, run_sweep
-from regnet_lab.train import TrainResult
+from regnet_lab.training import TrainResult
 
 
 def _record(args):
@@ -52,7 +52,7 @@ def test_gpu_failure_is_recorded_and_stops_the_sweep(tmp_path, monkeypatch):
         return TrainResult(error=20.0, best_error=20.0, curves={}, seconds=1.0, status="ok",
                            settings={}, device="cuda:0", images_per_second=1.0, message="")
 
-    monkeypatch.setattr(sys.modules["regnet_lab.train"], "train", fake_train)
+    monkeypatch.setattr(sys.modules["regnet_lab.training"], "train", fake_train)
     out = tmp_path / "s.jsonl"
     plan = plan_sweep("AnyNetX_A", 4, budget="ci", dataset="fashion-mnist", seed=0)
     with pytest.raises(SweepDeviceError, match="run the same command again"):

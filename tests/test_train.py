@@ -1,4 +1,4 @@
-"""regnet_lab.train: schedule, subsets, batch augmentation, determinism, divergence, bad input.
+"""regnet_lab.training: schedule, subsets, batch augmentation, determinism, divergence, bad input.
 
 The trainer tests use tiny CIFAR-10-format files written to a temporary folder (found through
 ``REGNET_LAB_DATA``), so they run everywhere in a few seconds; one test uses the real
@@ -20,7 +20,7 @@ from torch import nn
 import regnet_lab as rl
 from regnet_lab import data
 from regnet_lab.budget import BUDGETS
-from regnet_lab.train import (GPUBatches, TrainResult, augment_batch, balanced_subset, evaluate,
+from regnet_lab.training import (GPUBatches, TrainResult, augment_batch, balanced_subset, evaluate,
                               lr_at, train)
 
 TINY = rl.AnyNetConfig(depths=(1, 1), widths=(8, 16), bottleneck_ratios=(1, 1),
@@ -263,7 +263,6 @@ def test_docstring_examples():
     import doctest
     import importlib
 
-    # (``regnet_lab.train`` as an attribute is the function; the module is in sys.modules)
-    T = importlib.import_module("regnet_lab.train")
+    T = importlib.import_module("regnet_lab.training")
     result = doctest.testmod(T, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted >= 3

@@ -9,7 +9,7 @@ def job(args):
     recipe, mi, cfgd, seed = args
     import regnet_lab as rl
     from regnet_lab.budget import BUDGETS
-    from regnet_lab.train import train
+    from regnet_lab.training import train
     c = rl.config_from_dict(cfgd)
     b = BUDGETS['cpu'].replace(**recipe)
     import time as _t

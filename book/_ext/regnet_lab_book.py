@@ -29,11 +29,19 @@
    wait poll in short slices, so a lost wake-up costs at most :data:`POLL_SLICE` seconds. It
    changes nothing else: a reply is returned the moment a slice sees it, and the overall
    timeout is kept.
+
+5. Explorers that work in the static pages. Every chapter's explorer is one ``rl.explore(...)``
+   cell (``regnet_lab/explorer.py``). The extension sets ``REGNET_LAB_EXPLORERS=static`` when it
+   is loaded, before any notebook executes, so the kernels inherit it and each explorer
+   precomputes all its states into one HTML output with its own controls (no widget state, no
+   kernel needed). The address that a ``live_only`` explorer links to (``@COLAB_NOTEBOOK@``,
+   "open this chapter in Colab") is filled in per page from ``_config.yml``.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from queue import Empty
 
@@ -144,8 +152,26 @@ def patch_kernel_channel_polling() -> bool:
     return True
 
 
+#: Environment variable and value that put ``rl.explore`` in static mode (point 5 above).
+EXPLORER_MODE = ("REGNET_LAB_EXPLORERS", "static")
+COLAB_NOTEBOOK = "@COLAB_NOTEBOOK@"
+
+
+def colab_notebook_links(app, pagename, templatename, context, doctree):
+    """Replace ``@COLAB_NOTEBOOK@`` in a notebook page's body by its Colab address."""
+    body = context.get("body")
+    if not isinstance(body, str) or COLAB_NOTEBOOK not in body:
+        return
+    values = repository_placeholders(app.config)
+    branch = values["@REPOSITORY_BRANCH@"]
+    link = f"{values['@COLAB_GITHUB@']}/blob/{branch}/{pagename}.ipynb"
+    context["body"] = body.replace(COLAB_NOTEBOOK, link)
+
+
 def setup(app):
     patch_kernel_channel_polling()
+    os.environ.setdefault(*EXPLORER_MODE)
+    app.connect("html-page-context", colab_notebook_links)
     app.connect("missing-reference", resolve_short_names)
     app.connect("source-read", fill_repository_placeholders)
     app.connect("html-page-context", dedupe_scripts, priority=900)

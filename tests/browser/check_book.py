@@ -14,7 +14,15 @@ when a page
   offline;
 - shows a cell output of error type (traceback, error, stderr) or a Sphinx error message;
 - has an image that did not load, or a widget view that was not rendered (or is not visible);
-- is a chapter (other than the quick tour) without any widget view: every chapter has a control.
+- is a chapter (other than the quick tour) without an explorer (``rl.explore``'s static HTML);
+- has an explorer control that changes nothing: every control of every explorer is operated
+  (slider keys, options picked, buttons clicked) and must change the figure or the text, and
+  each explorer must show, in one state, the values regnet_lab computes for its settings
+  (:data:`EXPECTED`, computed here independently of the chapter's code);
+- weighs 10 MB or more (the HTML and every file it loads), or takes 3 s or more from the
+  request to interactive (load event and every explorer set up).
+
+The page weights and load times are printed as a table at the end.
 
 It also checks that every page listed in ``_toc.yml`` was built, and saves a full-page screenshot
 of each page to ``_build/screenshots/<page>.png``. The last line is ``N passed, M failed``.
@@ -33,6 +41,9 @@ from urllib.parse import urlsplit
 
 import yaml
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from explorer_expectations import EXPECTED  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -59,6 +70,9 @@ ERROR_SELECTORS = [
     ".problematic",
 ]
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+EXPLORER = ".rl-explorer"
+MAX_PAGE_BYTES = 10_000_000
+MAX_INTERACTIVE_S = 3.0
 # A few pages must have specific content, not just load.
 EXPECT = {
     "book/api.html": ("dl.py", "the API reference has no documented objects"),
@@ -152,7 +166,146 @@ WIDGETS_RENDERED_JS = """
 """
 
 
-def check_page(browser, base: str, page_path: str, shots: Path) -> list[str]:
+OUTPUT_JS = """
+(root) => ({
+  images: Array.from(root.querySelectorAll('.rl-figures img')).map((i) => i.src),
+  alts: Array.from(root.querySelectorAll('.rl-figures img')).map((i) => i.alt),
+  text: root.querySelector('pre.rl-text').textContent,
+  values: JSON.parse(root.getAttribute('data-values')),
+})
+"""
+
+READY_JS = """
+() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const roots = Array.from(document.querySelectorAll('.rl-explorer'))
+    .filter((r) => r.getAttribute('data-live-only') !== 'true');
+  const ready = roots.map((r) => +(r.getAttribute('data-ready-ms') || 0));
+  return {load: nav ? nav.loadEventEnd : 0, dom: nav ? nav.domContentLoadedEventEnd : 0,
+          ready: Math.max(0, ...ready),
+          all: ready.every((t) => t > 0)};
+}
+"""
+
+
+def _signature(root) -> tuple:
+    out = root.evaluate(OUTPUT_JS)
+    return (tuple(out["images"]), out["text"])
+
+
+def _n_options(control) -> int:
+    kind = control.get_attribute("data-kind")
+    if kind == "slider":
+        return int(control.locator("input").get_attribute("max")) + 1
+    if kind == "dropdown":
+        return control.locator("option").count()
+    return control.locator("button").count()
+
+
+def _choose(page, control, i: int) -> None:
+    """Operate a control the way a reader does, until it shows option ``i``."""
+    kind = control.get_attribute("data-kind")
+    if kind == "slider":
+        handle = control.locator("input")
+        current = int(handle.input_value())
+        handle.focus()
+        for _ in range(abs(i - current)):
+            page.keyboard.press("ArrowRight" if i > current else "ArrowLeft")
+    elif kind == "dropdown":
+        control.locator("select").select_option(str(i))
+    else:
+        control.locator("button").nth(i).click()
+
+
+def _current(control) -> int:
+    kind = control.get_attribute("data-kind")
+    if kind == "slider":
+        return int(control.locator("input").input_value())
+    if kind == "dropdown":
+        return int(control.locator("select").input_value())
+    pressed = control.locator("button").evaluate_all(
+        "(bs) => bs.map((b) => b.getAttribute('aria-pressed'))")
+    return pressed.index("true")
+
+
+def _expected_shown(page_path: str, root) -> tuple[bool | None, str]:
+    """Whether the explorer's output shows what regnet_lab computes for its settings
+    (None: EXPECTED has no rule for these settings)."""
+    name = root.get_attribute("data-explorer")
+    rule = EXPECTED.get((Path(page_path).stem, name))
+    if rule is None:
+        return False, f"no expected values written for explorer {name!r} in EXPECTED"
+    out = root.evaluate(OUTPUT_JS)
+    wanted = rule(out["values"])
+    if wanted is None:
+        return None, ""
+    shown = out["text"] + "\n" + "\n".join(out["alts"])
+    missing = [w for w in wanted if w not in shown]
+    if missing:
+        return False, (f"explorer {name!r} at {out['values']} should show {missing} "
+                       f"(regnet_lab), shows {shown[:300]!r}")
+    return True, f"{name} at {out['values']}"
+
+
+def check_explorers(page, page_path: str) -> tuple[list[str], list[str]]:
+    """Operate every control of every explorer of the page; return (failures, notes)."""
+    failures, notes = [], []
+    roots = page.locator(EXPLORER)
+    for n in range(roots.count()):
+        root = roots.nth(n)
+        name = root.get_attribute("data-explorer")
+        if root.get_attribute("data-live-only") == "true":
+            note = root.locator(".rl-live-only a")
+            if note.count() == 0 or "colab" not in (note.get_attribute("href") or ""):
+                failures.append(f"live-only explorer {name!r} has no link to Colab")
+            continue
+        controls = root.locator(".rl-control")
+        start = [_current(controls.nth(k)) for k in range(controls.count())]
+        for k in range(controls.count()):
+            control = controls.nth(k)
+            label = control.get_attribute("data-name")
+            before, here = _signature(root), _current(control)
+            changed = False
+            for i in [j for j in range(_n_options(control)) if j != here]:
+                _choose(page, control, i)
+                if _current(control) != i:
+                    failures.append(f"explorer {name!r}: control {label!r} did not move to "
+                                    f"option {i}")
+                    break
+                if _signature(root) != before:
+                    changed = True
+                    break
+            if not changed:
+                failures.append(f"explorer {name!r}: operating control {label!r} changes "
+                                "neither the figure nor the text")
+        ok, message = _expected_shown(page_path, root)
+        if ok is None:  # no rule for this state: go back to the start state and check there
+            for k, i in enumerate(start):
+                _choose(page, controls.nth(k), i)
+            ok, message = _expected_shown(page_path, root)
+        if ok:
+            notes.append(message)
+        else:
+            failures.append(message or f"explorer {name!r}: no expected values at its start")
+    return failures, notes
+
+
+def page_weight(html_dir: Path, base: str, urls: list[str]) -> int:
+    """Bytes of the page and every file it loaded from the book (each file counted once)."""
+    total = 0
+    for url in dict.fromkeys(urls):
+        if not url.startswith(base):
+            continue
+        path = html_dir / urlsplit(url).path.lstrip("/")
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            total += path.stat().st_size
+    return total
+
+
+def check_page(browser, base: str, page_path: str, shots: Path, html_dir: Path,
+               measures: dict, max_interactive_s: float = MAX_INTERACTIVE_S) -> list[str]:
     failures: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     host = urlsplit(base).netloc
@@ -173,10 +326,16 @@ def check_page(browser, base: str, page_path: str, shots: Path) -> list[str]:
             and failures.append(f"request failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400
             and failures.append(f"HTTP {r.status} for {r.url}"))
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(r.url))
 
     try:
         page.goto(f"{base}/{page_path}", wait_until="load", timeout=60_000)
         page.wait_for_load_state("networkidle", timeout=30_000)
+        # request to interactive: the document parsed (its deferred scripts run) and every
+        # explorer's controls set up; the load event (all images and fonts) is reported too
+        timing = page.evaluate(READY_JS)
+        interactive_s = max(timing["dom"], timing["ready"]) / 1000
         if page.locator(WIDGET_VIEW).count():
             try:
                 page.wait_for_function(WIDGETS_RENDERED_JS, arg=WIDGET_VIEW, timeout=20_000)
@@ -193,9 +352,21 @@ def check_page(browser, base: str, page_path: str, shots: Path) -> list[str]:
                 failures.append(f"widget view {n} is not visible")
         if state["textLength"] < 100:
             failures.append("the page is (nearly) empty")
+        n_explorers = page.locator(EXPLORER).count()
         if (page_path.startswith("chapters/") and not page_path.startswith("chapters/00_")
-                and not state["widgets"]):
-            failures.append("a chapter without a rendered interactive control (ipywidgets)")
+                and not n_explorers):
+            failures.append("a chapter without an explorer (rl.explore)")
+        if not timing["all"]:
+            failures.append("an explorer did not set itself up (its script did not run)")
+        explorer_failures, notes = check_explorers(page, page_path)
+        failures += explorer_failures
+        weight = page_weight(html_dir, base, loaded)
+        measures[page_path] = (weight, interactive_s, timing["load"] / 1000, n_explorers)
+        if weight >= MAX_PAGE_BYTES:
+            failures.append(f"the page weighs {weight / 1e6:.1f} MB (limit 10 MB)")
+        if interactive_s >= max_interactive_s:
+            failures.append(f"the page took {interactive_s:.2f} s to be interactive "
+                            f"(limit {max_interactive_s:g} s)")
         if page_path in EXPECT:
             selector, message = EXPECT[page_path]
             if page.locator(selector).count() == 0:
@@ -208,6 +379,8 @@ def check_page(browser, base: str, page_path: str, shots: Path) -> list[str]:
         print(f"  {page_path}: {len(state['images'])} images ({state['outputImages']} from "
               f"cell outputs), {len(state['widgets'])} widget views"
               + (f" ({hidden} hidden by their own layout)" if hidden else "")
+              + f", {n_explorers} explorers"
+              + "".join(f"\n    values shown as regnet_lab computes: {m}" for m in notes)
               + f" -> {shot}")
     except Exception as exc:  # a timeout or a crash is a failure of this page, not the run
         failures.append(f"could not check the page: {type(exc).__name__}: {exc}")
@@ -223,6 +396,8 @@ def main(argv=None) -> int:
     parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml",
                         help="every page listed here must have been built")
+    parser.add_argument("--max-interactive", type=float, default=MAX_INTERACTIVE_S,
+                        help="longest time from request to interactive, in seconds")
     args = parser.parse_args(argv)
 
     html_dir = args.html_dir.resolve()
@@ -238,6 +413,7 @@ def main(argv=None) -> int:
     failed = {f"{p} (listed in _toc.yml)": ["page was not built"] for p in missing}
 
     server, base = serve(html_dir)
+    measures: dict[str, tuple[int, float, float, int]] = {}
     start = time.time()
     print(f"checking {len(pages)} pages of {html_dir} in {args.chromium}")
     try:
@@ -246,7 +422,8 @@ def main(argv=None) -> int:
                                          headless=True)
             try:
                 for page_path in pages:
-                    problems = check_page(browser, base, page_path, args.screenshots)
+                    problems = check_page(browser, base, page_path, args.screenshots,
+                                          html_dir, measures, args.max_interactive)
                     if problems:
                         failed[page_path] = problems
             finally:
@@ -254,6 +431,10 @@ def main(argv=None) -> int:
     finally:
         server.shutdown()
 
+    print(f"{'page':48} {'weight (MB)':>11} {'interactive (s)':>15} {'load (s)':>8} "
+          f"{'explorers':>9}")
+    for page_path, (weight, seconds, load, n) in measures.items():
+        print(f"{page_path:48} {weight / 1e6:11.2f} {seconds:15.2f} {load:8.2f} {n:9d}")
     for page_path, problems in failed.items():
         print(f"FAILED {page_path}")
         for problem in dict.fromkeys(problems):

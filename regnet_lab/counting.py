@@ -11,16 +11,23 @@ The counting convention is the one behind the paper's "400MF" and its Fig. 12/13
 * BN, ReLU, sigmoid, additions, pooling and the SE multiply cost nothing.
 * A conv with padding ``k // 2`` and stride ``s`` turns ``h`` into ``(h - 1) // s + 1``.
 
-Everything here is plain integer arithmetic on the description, so counting a whole population
-takes microseconds per model (see ``benchmarks/sampling_speed.py``).
+Every block type of :data:`~regnet_lab.configs.BLOCK_TYPES` is counted layer by layer as
+:mod:`regnet_lab.blocks` builds it (the tests compare with the built module's parameters, with
+forward hooks and with PyTorch's flop counter); the activation (ReLU or SiLU) costs nothing.
+Everything here is plain integer arithmetic on the description, without PyTorch, so counting a
+whole population takes microseconds per model (see ``benchmarks/sampling_speed.py``).
+
+The module is called ``counting`` so that its main function, ``regnet_lab.complexity``, does not
+hide a module of the same name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Union
 
-from .configs import AnyNetConfig, Description, as_anynet
+from .configs import AnyNetConfig, Description, bottleneck_width, se_width
+from .resolve import as_anynet
 
 __all__ = ["Complexity", "complexity", "summary", "Summary", "StageSummary"]
 
@@ -52,34 +59,65 @@ class Complexity:
         return self.acts / 1e6
 
 
-def _out_size(h: int, stride: int) -> int:
+# Every function below is plain arithmetic that works elementwise on numpy integer arrays as well
+# as on ints: the design-space samplers count whole batches of networks with the same functions
+# (``regnet_lab.design_spaces``), so the counting convention exists once.
+
+
+def _out_size(h: Any, stride: Any) -> Any:
     return (h - 1) // stride + 1
 
 
-def _conv(c_in: int, c_out: int, k: int, h: int, w: int, groups: int = 1, bias: bool = False) -> Complexity:
+def _conv(c_in: Any, c_out: Any, k: int, h: Any, w: Any, groups: Any = 1, bias: bool = False) -> Complexity:
     """A conv whose *output* is ``h x w``."""
     weights = k * k * c_in * c_out // groups
     flops = weights * h * w + (c_out * h * w if bias else 0)
     return Complexity(flops, weights + (c_out if bias else 0), c_out * h * w)
 
 
-def _bn(c: int) -> Complexity:
+def _bn(c: Any) -> Complexity:
     return Complexity(0, 2 * c, 0)
 
 
-def _block(w_in: int, w_out: int, stride: int, b: float, g: int, se_ratio: float, h: int, w: int) -> tuple[Complexity, int, int]:
-    """One X/Y block at input resolution ``h x w``; returns its cost and output resolution."""
-    ho, wo = _out_size(h, stride), _out_size(w, stride)
-    w_b = int(round(w_out / b))
-    cx = _conv(w_in, w_b, 1, h, w) + _bn(w_b)
-    cx += _conv(w_b, w_b, 3, ho, wo, groups=w_b // g) + _bn(w_b)
-    if se_ratio > 0:
-        w_se = int(round(se_ratio * w_in))
-        cx += _conv(w_b, w_se, 1, 1, 1, bias=True) + _conv(w_se, w_b, 1, 1, 1, bias=True)
-    cx += _conv(w_b, w_out, 1, ho, wo) + _bn(w_out)
-    if w_in != w_out or stride != 1:
-        cx += _conv(w_in, w_out, 1, ho, wo) + _bn(w_out)
-    return cx, ho, wo
+def _only(mask: Any, cx: Complexity) -> Complexity:
+    """``cx`` where ``mask`` holds, else nothing (elementwise for arrays)."""
+    return Complexity(cx.flops * mask, cx.params * mask, cx.acts * mask)
+
+
+def block_cost(block_type: str, se_ratio: float, w_in: Any, w_out: Any, stride: Any, b: Any, g: Any,
+               h: Any) -> tuple[Complexity, Any]:
+    """One block of type ``block_type`` at input side ``h``; returns its cost and output side.
+
+    The layers are those of :mod:`regnet_lab.blocks`: V is two 3x3 convs with BN; R and VR add
+    a projection shortcut (1x1 conv with the stride, BN) when the shape changes; X is 1x1, 3x3
+    group and 1x1 convs with BN and the same shortcut; Y adds SE's two 1x1 convs at 1x1.
+    Widths, strides, ``b``, ``g`` and ``h`` may be numpy arrays (one network per element).
+    """
+    ho = _out_size(h, stride)
+    if block_type in ("X", "Y"):
+        w_b = bottleneck_width(w_out, b)
+        cx = _conv(w_in, w_b, 1, h, h) + _bn(w_b)
+        cx += _conv(w_b, w_b, 3, ho, ho, groups=w_b // g) + _bn(w_b)
+        if se_ratio > 0:
+            w_se = se_width(w_in, se_ratio)
+            cx += _conv(w_b, w_se, 1, 1, 1, bias=True) + _conv(w_se, w_b, 1, 1, 1, bias=True)
+        cx += _conv(w_b, w_out, 1, ho, ho) + _bn(w_out)
+    else:
+        cx = _conv(w_in, w_out, 3, ho, ho) + _bn(w_out) + _conv(w_out, w_out, 3, ho, ho) + _bn(w_out)
+    if block_type != "V":
+        cx += _only((w_in != w_out) | (stride != 1), _conv(w_in, w_out, 1, ho, ho) + _bn(w_out))
+    return cx, ho
+
+
+def stem_cost(in_channels: int, stem_width: int, stem_stride: int, resolution: int) -> tuple[Complexity, int]:
+    """The stem (3x3 conv with stride, BN) at input side ``resolution``; cost and output side."""
+    h = _out_size(resolution, stem_stride)
+    return _conv(in_channels, stem_width, 3, h, h) + _bn(stem_width), h
+
+
+def head_cost(w_in: Any, num_classes: int) -> Complexity:
+    """The head: pooling (free) and an FC layer, counted as a 1x1 conv at 1x1 with a bias."""
+    return _conv(w_in, num_classes, 1, 1, 1, bias=True)
 
 
 @dataclass(frozen=True)
@@ -163,25 +201,28 @@ def _check_resolution(resolution: int) -> int:
 
 
 def _rows(cfg: AnyNetConfig, resolution: int) -> list[StageSummary]:
-    h = _out_size(resolution, cfg.stem_stride)
-    stem = _conv(cfg.in_channels, cfg.stem_width, 3, h, h) + _bn(cfg.stem_width)
+    stem, h = stem_cost(cfg.in_channels, cfg.stem_width, cfg.stem_stride, resolution)
     rows = [StageSummary("stem", 1, cfg.stem_width, None, None, None, cfg.stem_stride, h, stem)]
     w_in = cfg.stem_width
     for i, (d, w, s, b, g) in enumerate(zip(cfg.depths, cfg.widths, cfg.strides,
                                             cfg.bottleneck_ratios, cfg.group_widths)):
         cost = Complexity()
         for j in range(d):
-            cx, h, _ = _block(w_in if j == 0 else w, w, s if j == 0 else 1, b, g, cfg.se_ratio, h, h)
+            cx, h = block_cost(cfg.block_type, cfg.se_ratio, w_in if j == 0 else w, w,
+                               s if j == 0 else 1, b, g, h)
             cost += cx
-        groups = int(round(w / b)) // g
-        rows.append(StageSummary(f"stage{i + 1}", d, w, b, g, groups, s, h, cost))
+        if cfg.has_bottleneck:
+            rows.append(StageSummary(f"stage{i + 1}", d, w, b, g, bottleneck_width(w, b) // g, s,
+                                     h, cost))
+        else:
+            rows.append(StageSummary(f"stage{i + 1}", d, w, None, None, None, s, h, cost))
         w_in = w
-    head = _conv(w_in, cfg.num_classes, 1, 1, 1, bias=True)  # an FC layer is a 1x1 conv at 1x1
+    head = head_cost(w_in, cfg.num_classes)
     rows.append(StageSummary("head", 1, cfg.num_classes, None, None, None, 1, 1, head))
     return rows
 
 
-def complexity(description: Description, resolution: int = 224, **overrides: Any) -> Complexity:
+def complexity(description: Union[Description, str], resolution: int = 224, **overrides: Any) -> Complexity:
     """flops (multiply-adds), params and acts of a description, counted without building it.
 
     Args:
@@ -200,7 +241,7 @@ def complexity(description: Description, resolution: int = 224, **overrides: Any
     return total
 
 
-def summary(description: Description, resolution: int = 224, **overrides: Any) -> Summary:
+def summary(description: Union[Description, str], resolution: int = 224, **overrides: Any) -> Summary:
     """A per-stage table (depth, width, groups, output resolution, flops, params, acts).
 
     Example:

@@ -54,6 +54,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from . import validation as check
 from .budget import Budget, current_budget
 from .data import dataset_info, load_dataset, canonical_dataset_name
 
@@ -337,6 +338,7 @@ def train(description, dataset: str = "fashion-mnist", budget: Union[Budget, str
     if not isinstance(seed, Integral) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
     seed = int(seed)
+    check.flag(progress, "progress")
     if threads is not None and (not isinstance(threads, Integral) or isinstance(threads, bool)
                                 or threads < 1):
         raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
