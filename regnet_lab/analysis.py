@@ -779,6 +779,19 @@ def _infer_regime(c: AnyNetConfig):
     return None
 
 
+def stage_columns(description: Union[AnyNetConfig, RegNetConfig]) -> dict[str, Any]:
+    """The per-stage columns of one model: ``num_stages``, then ``d1, w1, b1, g1, d2, ...``.
+
+    The one place a description becomes table columns; :func:`results_frame` and
+    :func:`regnet_lab.load_sweep` both use it.
+    """
+    row: dict[str, Any] = {"num_stages": description.num_stages}
+    for j, (dd, w, b, g) in enumerate(zip(description.depths, description.widths,
+                                          description.bottleneck_ratios, description.group_widths), 1):
+        row.update({f"d{j}": dd, f"w{j}": w, f"b{j}": b, f"g{j}": g})
+    return row
+
+
 def results_frame(descriptions: Iterable[Union[AnyNetConfig, RegNetConfig]],
                   errors: Optional[Sequence[float]] = None, *, space: Union[str, Sequence[str], None] = None,
                   regime: Any = None, resolution: Optional[int] = None, fit: bool = False,
@@ -837,10 +850,8 @@ def results_frame(descriptions: Iterable[Union[AnyNetConfig, RegNetConfig]],
         row: dict[str, Any] = {}
         if space is not None:
             row["space"] = spaces[i]
-        row["num_stages"] = a.num_stages
+        row.update(stage_columns(a))
         row["depth"] = a.depth
-        for j, (dd, w, b, g) in enumerate(zip(a.depths, a.widths, a.bottleneck_ratios, a.group_widths), 1):
-            row.update({f"d{j}": dd, f"w{j}": w, f"b{j}": b, f"g{j}": g})
         cx = complexity(a, resolution=res)
         row.update({"flops": cx.flops, "params": cx.params, "acts": cx.acts})
         if errors is not None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Union
 
+from . import validation as check
 from .configs import AnyNetConfig, Description, bottleneck_width, se_width
 from .resolve import as_anynet
 
@@ -195,9 +196,11 @@ class Summary:
 
 
 def _check_resolution(resolution: int) -> int:
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 1:
-        raise ValueError(f"resolution must be a positive integer (pixels), got {resolution!r}")
-    return resolution
+    return check.positive_int(resolution, "resolution", _MAX_RESOLUTION,
+                              "input side in pixels; larger inputs are not images this library counts")
+
+
+_MAX_RESOLUTION = 100_000
 
 
 def _rows(cfg: AnyNetConfig, resolution: int) -> list[StageSummary]:

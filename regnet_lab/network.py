@@ -42,6 +42,9 @@ class AnyNet(nn.Module):
     matches_paper: Optional[bool] = None
 
     def __init__(self, config: AnyNetConfig) -> None:
+        if not isinstance(config, AnyNetConfig):
+            raise TypeError(f"config must be an AnyNetConfig (use rl.build for a RegNetConfig or a "
+                            f"zoo name), got {type(config).__name__}")
         super().__init__()
         self.config = config
         act = config.activation

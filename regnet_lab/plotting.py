@@ -273,8 +273,8 @@ def label_points(ax: Any, x: Sequence[float], y: Sequence[float], labels: Sequen
                  fontsize: float = 8, marker_size: float = 7) -> list:
     """Write ``labels[i]`` next to the point ``(x[i], y[i])`` without labels overlapping.
 
-    Each label tries the offsets of :data:`_LABEL_OFFSETS` in turn and takes the first whose box
-    overlaps no label placed before it and no other point (a square of ``marker_size`` points
+    Each label tries a fixed list of offsets (right, below right, left, ...) in turn and takes
+    the first whose box overlaps no label placed before it and no other point (a square of ``marker_size`` points
     around each), or, if every offset overlaps, the one that overlaps least. Set the axes'
     scales and limits first: placement uses the drawn positions.
 

@@ -53,9 +53,9 @@ __all__ = ["SweepPlan", "SweepTask", "SweepRecord", "plan_sweep", "run_sweep", "
            "read_records", "load_sweep", "record_run", "SweepDeviceError", "SweepLockedError",
            "SWEEP_FORMAT", "MAX_MODELS"]
 
-#: Version of the layout of the JSON Lines files. 1: records only (files written before the
-#: header existed; still read and resumed); 2: a header line, and the flops band and thread count
-#: in every record.
+#: Version of the layout of the JSON Lines files. Version 1 holds records only (files written
+#: before the header existed; still read and resumed); version 2 adds a header line, and the
+#: flops band and thread count in every record.
 SWEEP_FORMAT = 2
 
 #: The most models one sweep may plan. The descriptions of a sweep are all drawn before training
@@ -983,6 +983,7 @@ def load_sweep(paths: Union[PathLike, Iterable[PathLike]]):
     """
     import pandas as pd
 
+    from .analysis import stage_columns
     from .configs import config_from_dict
 
     rows = []
@@ -1001,10 +1002,7 @@ def load_sweep(paths: Union[PathLike, Iterable[PathLike]]):
                                    "error": r.error, "best_error": r.best_error,
                                    "seconds": r.seconds}
             row.update(r.complexity)
-            row["num_stages"] = desc.num_stages
-            for i, (d, w, b, g) in enumerate(zip(desc.depths, desc.widths, desc.bottleneck_ratios,
-                                                 desc.group_widths), start=1):
-                row.update({f"d{i}": d, f"w{i}": w, f"b{i}": b, f"g{i}": g})
+            row.update(stage_columns(desc))
             row.update(r.regnet or {})
             row["description"] = desc
             row["file"] = str(path)

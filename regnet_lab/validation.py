@@ -27,11 +27,11 @@ __all__ = ["integer", "positive_int", "seed", "number", "finite", "fraction", "f
            "optional_flag", "choice", "int_sequence", "number_sequence", "path", "output_file",
            "MAX_SEED", "ParameterTypeError", "MAX_DEPTH", "MAX_WIDTH", "MAX_REPS", "no_bools"]
 
-#: The largest accepted seed: numpy's generators take any non-negative int, torch's manual_seed
+#: The largest accepted seed. numpy's generators take any non-negative int, torch's manual_seed
 #: takes at most 2**64 - 1 and a sweep derives ``seed * 100_003 + i`` from it.
 MAX_SEED = 2**32 - 1
 
-#: The most blocks a network description may have: far beyond any network that can be built
+#: The most blocks a network description may have. It is far beyond any network that can be built
 #: (the paper's design spaces stop at 16 blocks per stage), small enough never to exhaust memory.
 MAX_DEPTH = 10_000
 
