@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import Any, Iterable, Optional, Sequence, Union
@@ -618,7 +619,12 @@ def compare_populations(errors_a: Sequence[float], errors_b: Sequence[float], re
     reps = _check_reps(reps)
     ci = _check_fraction("ci", ci, closed_right=False)
     seed = _check_seed(seed)
-    ks = stats.ks_2samp(a, b)
+    with warnings.catch_warnings():
+        # For some sizes with ties scipy cannot compute the exact p-value, warns, and uses the
+        # asymptotic one: the p-value returned is still valid, the warning only noise in a chapter.
+        warnings.filterwarnings("ignore", message="ks_2samp: Exact calculation unsuccessful",
+                                category=RuntimeWarning)
+        ks = stats.ks_2samp(a, b)
     dm = _bootstrap_interval(a, b, _mean_difference, reps, seed, ci)
     dq = _bootstrap_interval(a, b, _best_quartile_difference, reps, seed, ci)
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size

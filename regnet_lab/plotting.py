@@ -274,9 +274,9 @@ def label_points(ax: Any, x: Sequence[float], y: Sequence[float], labels: Sequen
     """Write ``labels[i]`` next to the point ``(x[i], y[i])`` without labels overlapping.
 
     Each label tries a fixed list of offsets (right, below right, left, ...) in turn and takes
-    the first whose box overlaps no label placed before it and no other point (a square of ``marker_size`` points
-    around each), or, if every offset overlaps, the one that overlaps least. Set the axes'
-    scales and limits first: placement uses the drawn positions.
+    the first whose box overlaps no label placed before it and no other point (a square of
+    ``marker_size`` points around each), or, if every offset overlaps, the one that overlaps
+    least. Set the axes' scales and limits first: placement uses the drawn positions.
 
     Returns:
         The annotations, in the order of ``labels``.

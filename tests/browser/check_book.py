@@ -75,7 +75,10 @@ MAX_PAGE_BYTES = 10_000_000
 MAX_INTERACTIVE_S = 3.0
 # A few pages must have specific content, not just load.
 EXPECT = {
-    "book/api.html": ("dl.py", "the API reference has no documented objects"),
+    "book/api.html": ('a[href^="api_"]', "the API index links to no module page"),
+    **{f"book/api_{m}.html": ("dl.py", f"the API page of regnet_lab.{m} has no documented objects")
+       for m in ("quantization", "design_spaces", "counting", "analysis", "claims", "explorer",
+                 "sweep", "validation")},
 }
 
 
