@@ -302,11 +302,7 @@ def test_same_verdicts_on_real_populations_are_decided_by_tost():
 
 
 def test_equivalence_margin_is_the_measured_seed_noise():
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "pilots" / "rC.jsonl"
-    runs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    runs = rl.seed_noise_runs("cpu").to_dict("records")  # the shipped copy of the pilot runs
     by_model = {}
     for r in runs:
         if r["status"] == "ok":
