@@ -17,7 +17,7 @@ from .counting import Complexity, Summary, complexity, summary
 
 # --- design spaces, analysis ---
 from .design_spaces import (REGIMES, DesignSpace, Regime, SampleReport, design_space, design_space_names,
-                            find_regnet_parameters, regime, regime_names)
+                            find_regnet_parameters, regime, regime_names, variant_space_names)
 from .analysis import (Comparison, GoodRange, WidthFit, bootstrap_good_range, compare_populations, edf,
                        fit_quantized_linear, good_range_frame, population_quarter, results_frame)
 from .analysis import EQUIVALENCE_MARGIN, format_pvalue, verdict_words
@@ -89,7 +89,7 @@ __all__ = [
     "from_torchvision", "torchvision_config", "torchvision_builder_names", "compare_with_paper",
     "torchvision_differences", "PaperComparison",
     # design spaces, analysis
-    "design_space", "design_space_names", "DesignSpace", "SampleReport", "Regime", "REGIMES",
+    "design_space", "design_space_names", "variant_space_names", "DesignSpace", "SampleReport", "Regime", "REGIMES",
     "regime", "regime_names", "find_regnet_parameters",
     "edf", "bootstrap_good_range", "GoodRange", "compare_populations", "Comparison",
     "fit_quantized_linear", "WidthFit", "results_frame", "good_range_frame", "population_quarter",

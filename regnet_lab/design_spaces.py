@@ -117,6 +117,8 @@ __all__ = [
     "SampleReport",
     "design_space",
     "design_space_names",
+    "variant_space_names",
+    "STAGE_ORDERS",
     "find_regnet_parameters",
     "BOTTLENECK_RATIOS",
     "GROUP_WIDTHS",
@@ -402,6 +404,48 @@ def _ordered_log_uniform_int(rng: np.random.Generator, lo: int, hi: int, m: int,
     return out
 
 
+#: How per-stage depths or widths may follow each other in an AnyNetX space: ``"any"`` (A-C),
+#: ``"increasing"`` (``v_{i+1} >= v_i``: widths in D, depths in E), and Fig. 7's alternatives
+#: ``"equal"`` (``v_{i+1} = v_i``) and ``"decreasing"`` (``v_{i+1} <= v_i``).
+STAGE_ORDERS = ("any", "increasing", "equal", "decreasing")
+
+
+def _draw_in_order(rng: np.random.Generator, lo: int, hi: int, m: int, length: int, order: str,
+                   step: int = 1) -> np.ndarray:
+    """``m`` rows of ``length`` log-uniform (``P(v) ~ 1/v``) values on ``lo..hi`` by ``step`` that
+    follow ``order`` (:data:`STAGE_ORDERS`).
+
+    ``"increasing"`` and ``"decreasing"`` are i.i.d. draws conditioned on the order (exactly, see
+    :func:`_ordered_log_uniform_int`; a non-increasing sequence is a non-decreasing one read
+    backwards). ``"equal"`` draws one value per row and repeats it, the way AnyNetX_B and C draw
+    one shared ``b`` and ``g`` (the paper does not say how Fig. 7's constant variants were sampled;
+    conditioning i.i.d. draws on equality would weight each value by ``v^-4``).
+    """
+    if order == "any":
+        return _log_uniform_int(rng, lo, hi, (m, length), step=step)
+    if order == "equal":
+        return np.repeat(_log_uniform_int(rng, lo, hi, (m, 1), step=step), length, axis=1)
+    rows = _ordered_log_uniform_int(rng, lo, hi, m, length, step=step)
+    return rows if order == "increasing" else rows[:, ::-1].copy()
+
+
+def _in_order(v: np.ndarray, order: str) -> np.ndarray:
+    """Which rows of ``v`` (shape ``(m, stages)``) follow ``order``."""
+    diff = np.diff(v, axis=1)
+    return {"any": np.ones(v.shape[0], dtype=bool), "increasing": np.all(diff >= 0, axis=1),
+            "equal": np.all(diff == 0, axis=1), "decreasing": np.all(diff <= 0, axis=1)}[order]
+
+
+def _order_count(k: int, order: str, length: int = NUM_STAGES) -> int:
+    """Number of sequences of ``length`` values out of ``k`` that follow ``order``: ``k^length``,
+    ``C(k + length - 1, length)`` (multisets, for either monotone order) or ``k`` (all equal)."""
+    if order == "any":
+        return k ** length
+    if order == "equal":
+        return k
+    return math.comb(k + length - 1, length)
+
+
 def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, reg: Regime) -> np.ndarray:
     """flops of many 4-stage X-block networks at once: :func:`regnet_lab.counting.complexity`'s
     own per-layer functions, applied to arrays (one network per row).
@@ -622,8 +666,21 @@ class DesignSpace:
         return f"{self.name}\n" + "\n".join(f"  - {r}" for r in self.rules)
 
 
+def _order_violation(values: tuple, order: str, what: str) -> Optional[str]:
+    """Why the per-stage ``values`` break ``order`` (see :data:`STAGE_ORDERS`), or None."""
+    pairs = list(zip(values, values[1:]))
+    broken = {"any": False,
+              "increasing": any(a > b for a, b in pairs),
+              "equal": any(a != b for a, b in pairs),
+              "decreasing": any(a < b for a, b in pairs)}[order]
+    if not broken:
+        return None
+    return {"increasing": f"{what} {values} decrease", "equal": f"{what} {values} are not all equal",
+            "decreasing": f"{what} {values} increase"}[order]
+
+
 def _anynet_rule_violation(c: AnyNetConfig, reg: Regime, shared_b: bool, shared_g: bool,
-                           inc_w: bool, inc_d: bool) -> Optional[str]:
+                           width_order: str, depth_order: str) -> Optional[str]:
     if c.num_stages != NUM_STAGES:
         return f"has {c.num_stages} stages, the AnyNetX spaces have {NUM_STAGES}"
     if any(s != 2 for s in c.strides):
@@ -643,11 +700,8 @@ def _anynet_rule_violation(c: AnyNetConfig, reg: Regime, shared_b: bool, shared_
         return f"bottleneck ratios {c.bottleneck_ratios} are not shared"
     if shared_g and len(set(c.group_widths)) > 1:
         return f"group widths {c.group_widths} are not shared"
-    if inc_w and any(a > b for a, b in zip(c.widths, c.widths[1:])):
-        return f"widths {c.widths} decrease"
-    if inc_d and any(a > b for a, b in zip(c.depths, c.depths[1:])):
-        return f"depths {c.depths} decrease"
-    return None
+    return (_order_violation(c.widths, width_order, "widths")
+            or _order_violation(c.depths, depth_order, "depths"))
 
 
 # name: (figure printed in Table 1, the formula behind it, its value; "/" is an integer division)
@@ -676,26 +730,33 @@ class AnyNetXSpace(DesignSpace):
     drawn directly as non-decreasing sequences: C's distribution conditioned on the order.
     """
 
-    def __init__(self, name: str, shared_b: bool, shared_g: bool, increasing_widths: bool,
-                 increasing_depths: bool, rules: Sequence[str]) -> None:
+    def __init__(self, name: str, shared_b: bool, shared_g: bool, width_order: str,
+                 depth_order: str, rules: Sequence[str]) -> None:
+        for what, order in (("width_order", width_order), ("depth_order", depth_order)):
+            if order not in STAGE_ORDERS:
+                raise ValueError(f"{what} must be one of {', '.join(STAGE_ORDERS)}, got {order!r}")
         self.name = name
         self.shared_b = shared_b
         self.shared_g = shared_g
-        self.increasing_widths = increasing_widths
-        self.increasing_depths = increasing_depths
+        self.width_order = width_order
+        self.depth_order = depth_order
         self.rules = tuple(rules)
+
+    @property
+    def increasing_widths(self) -> bool:
+        """``w_{i+1} >= w_i`` (AnyNetX_D and E)."""
+        return self.width_order == "increasing"
+
+    @property
+    def increasing_depths(self) -> bool:
+        """``d_{i+1} >= d_i`` (AnyNetX_E)."""
+        return self.depth_order == "increasing"
 
     # ---------------------------------------------------------------- sampling
     def _propose(self, rng: np.random.Generator, m: int, reg: Regime):
         S = NUM_STAGES
-        if self.increasing_depths:
-            d = _ordered_log_uniform_int(rng, 1, reg.max_depth, m, S)
-        else:
-            d = _log_uniform_int(rng, 1, reg.max_depth, (m, S))
-        if self.increasing_widths:
-            w = _ordered_log_uniform_int(rng, WIDTH_QUANTUM, reg.max_width, m, S, step=WIDTH_QUANTUM)
-        else:
-            w = _log_uniform_int(rng, WIDTH_QUANTUM, reg.max_width, (m, S), step=WIDTH_QUANTUM)
+        d = _draw_in_order(rng, 1, reg.max_depth, m, S, self.depth_order)
+        w = _draw_in_order(rng, WIDTH_QUANTUM, reg.max_width, m, S, self.width_order, step=WIDTH_QUANTUM)
         bs = np.asarray(BOTTLENECK_RATIOS, dtype=np.int64)
         gs = np.asarray(GROUP_WIDTHS, dtype=np.int64)
         b = bs[rng.integers(0, len(bs), (m, 1) if self.shared_b else (m, S))]
@@ -707,10 +768,7 @@ class AnyNetXSpace(DesignSpace):
         ok &= np.all(np.isin(g2, gs), axis=1)
         if self.shared_g:
             ok &= np.all(g2 == g2[:, :1], axis=1)
-        if self.increasing_widths:
-            ok &= np.all(np.diff(w2, axis=1) >= 0, axis=1)
-        if self.increasing_depths:
-            ok &= np.all(np.diff(d, axis=1) >= 0, axis=1)
+        ok &= _in_order(w2, self.width_order) & _in_order(d, self.depth_order)
         fl = _anynet_flops(d, w2, b, g2, reg)
         return {"d": d, "w": w2, "b": b, "g": g2}, ok, fl
 
@@ -726,7 +784,7 @@ class AnyNetXSpace(DesignSpace):
     def _check(self, desc, reg):
         c = desc.to_anynet() if isinstance(desc, RegNetConfig) else desc
         return _anynet_rule_violation(c, reg, self.shared_b, self.shared_g,
-                                      self.increasing_widths, self.increasing_depths)
+                                      self.width_order, self.depth_order)
 
     def flops_bounds(self, regime: Union[str, Regime] = "paper") -> tuple[int, int]:
         """Exact smallest and largest flops: all stages ``(1, 8, b=4, g=1)`` and
@@ -753,18 +811,26 @@ class AnyNetXSpace(DesignSpace):
         reg = _lookup_regime(regime)
         D, W, B, G = self._factors(reg)
         S = NUM_STAGES
-        dpart = math.comb(D + S - 1, S) if self.increasing_depths else D ** S
-        wpart = math.comb(W + S - 1, S) if self.increasing_widths else W ** S
+        dpart = _order_count(D, self.depth_order)
+        wpart = _order_count(W, self.width_order)
         bpart = B if self.shared_b else B ** S
         gpart = G if self.shared_g else G ** S
         return dpart * wpart * bpart * gpart
 
-    def paper_size(self) -> float:
-        """The size printed in the paper's Table 1 (e.g. 1.8e18 for AnyNetX_A)."""
-        return _PAPER_ANYNET[self.name][0]
+    def paper_size(self) -> Optional[float]:
+        """The size printed in the paper's Table 1 (e.g. 1.8e18 for AnyNetX_A); ``None`` for the
+        variant spaces of Fig. 7, which Table 1 does not list."""
+        return _PAPER_ANYNET[self.name][0] if self.name in _PAPER_ANYNET else None
 
     def paper_formula(self) -> tuple[str, int]:
-        """The paper's counting formula and its value (``//`` for the division by 4!)."""
+        """The paper's counting formula and its value (``//`` for the division by 4!).
+
+        Raises:
+            ValueError: for a variant space (Table 1 lists AnyNetX_A-E only).
+        """
+        if self.name not in _PAPER_ANYNET:
+            raise ValueError(f"the paper's Table 1 gives no size for {self.name}; it lists "
+                             f"{', '.join(_PAPER_ANYNET)}")
         _, expr, value = _PAPER_ANYNET[self.name]
         return expr, value
 
@@ -773,9 +839,15 @@ class AnyNetXSpace(DesignSpace):
         reg = _lookup_regime(regime)
         D, W, B, G = self._factors(reg)
         exact = self.size(reg)
-        expr, approx = self.paper_formula()
         lines = [f"{self.name} ({reg.name} regime: d_i <= {D}, {W} widths, {B} b, {G} g): "
                  f"exact size {exact} ~ {exact:.3g}."]
+        if self.paper_size() is None:
+            lines.append(f"The paper prints no size for this space (Table 1 lists "
+                         f"{', '.join(_PAPER_ANYNET)}); widths {self.width_order}, depths "
+                         f"{self.depth_order}: {_order_count(W, self.width_order)} width and "
+                         f"{_order_count(D, self.depth_order)} depth sequences.")
+            return " ".join(lines)
+        expr, approx = self.paper_formula()
         if reg.name == "paper":
             lines.append(f"Paper (Table 1): ~{self.paper_size():.2g}, from {expr} = {approx:.4g}.")
         if self.increasing_widths or self.increasing_depths:
@@ -810,7 +882,7 @@ class AnyNetXSpace(DesignSpace):
             inner = w // b
             return w % b == 0 and g <= inner and inner % g == 0
 
-        dpart = math.comb(D + S - 1, S) if self.increasing_depths else D ** S
+        dpart = _order_count(D, self.depth_order)
         if not self.shared_b or not self.shared_g:
             # Per stage (w, b, g) triples; b and/or g free per stage (A, B).
             if not self.shared_b:  # A: everything per stage
@@ -825,7 +897,7 @@ class AnyNetXSpace(DesignSpace):
         for b in BOTTLENECK_RATIOS:
             for g in GROUP_WIDTHS:
                 k = sum(ok(w, b, g) for w in widths)
-                total += math.comb(k + S - 1, S) if self.increasing_widths else k ** S
+                total += _order_count(k, self.width_order)
         return dpart * total
 
 
@@ -866,20 +938,27 @@ class RegNetSpace(DesignSpace):
 
     _batch_schedule = (2048, 4096, 8192, 16384)
 
-    def __init__(self, name: str, refined: bool, rules: Sequence[str]) -> None:
+    def __init__(self, name: str, refined: bool, rules: Sequence[str], wm: Optional[float] = None,
+                 w0_equals_wa: bool = False) -> None:
         self.name = name
         self.refined = refined
         self.rules = tuple(rules)
+        #: Fig. 9 (middle)'s restrictions of the six-parameter space: a fixed ``wm`` (the paper
+        #: tries ``wm = 2``) and ``w0 = wa`` (then ``u_j = wa (j + 1)``); neither is imposed by
+        #: the paper ("to maintain the diversity of models", Section 3.3).
+        self.wm_fixed = wm
+        self.w0_equals_wa = w0_equals_wa
 
     # ---------------------------------------------------------------- ranges
     def ranges(self, regime: Union[str, Regime] = "paper") -> dict[str, tuple]:
         """Inclusive ranges of ``d, w0, wa, wm`` and the ``b``, ``g`` choices under ``regime``."""
         reg = _lookup_regime(regime)
+        wm = reg.regnetx_wm if self.refined else reg.regnet_wm
         return {
             "d": reg.regnetx_depth if self.refined else reg.regnet_depth,
             "w0": reg.regnet_w0,
             "wa": reg.regnet_wa,
-            "wm": reg.regnetx_wm if self.refined else reg.regnet_wm,
+            "wm": wm if self.wm_fixed is None else (self.wm_fixed, self.wm_fixed),
             "b": (1,) if self.refined else BOTTLENECK_RATIOS,
             "g": GROUP_WIDTHS,
         }
@@ -902,8 +981,14 @@ class RegNetSpace(DesignSpace):
         d = _grid_uniform_int(rng, grid["d"][0], grid["d"][1], m)
         w0 = _grid_log_uniform(rng, float(r["w0"][0]), float(r["w0"][1]), float(WIDTH_QUANTUM), m)
         w0 = w0 * WIDTH_QUANTUM
-        wa_k = _grid_log_uniform(rng, float(r["wa"][0]), float(r["wa"][1]), 1 / _WA_SCALE, m)
-        wm_k = _grid_log_uniform(rng, float(r["wm"][0]), float(r["wm"][1]), 1 / _WM_SCALE, m)
+        if self.w0_equals_wa:
+            wa_k = (w0 * _WA_SCALE).astype(np.int64)
+        else:
+            wa_k = _grid_log_uniform(rng, float(r["wa"][0]), float(r["wa"][1]), 1 / _WA_SCALE, m)
+        if self.wm_fixed is None:
+            wm_k = _grid_log_uniform(rng, float(r["wm"][0]), float(r["wm"][1]), 1 / _WM_SCALE, m)
+        else:
+            wm_k = np.full(m, int(round(self.wm_fixed * _WM_SCALE)), dtype=np.int64)
         bs = np.asarray(r["b"], dtype=np.int64)
         gs = np.asarray(r["g"], dtype=np.int64)
         b = bs[rng.integers(0, len(bs), m)]
@@ -948,8 +1033,12 @@ class RegNetSpace(DesignSpace):
                 return f"w0 = {desc.w0:g} is not a multiple of 8 in {r['w0'][0]}..{r['w0'][1]}"
             if not r["wa"][0] <= desc.wa <= r["wa"][1]:
                 return f"wa = {desc.wa:g} is outside [{r['wa'][0]:g}, {r['wa'][1]:g}]"
+            if self.wm_fixed is not None and desc.wm != self.wm_fixed:
+                return f"wm = {desc.wm:g}, the space fixes wm = {self.wm_fixed:g}"
             if not r["wm"][0] <= desc.wm <= r["wm"][1]:
                 return f"wm = {desc.wm:g} is outside [{r['wm'][0]:g}, {r['wm'][1]:g}]"
+            if self.w0_equals_wa and desc.wa != desc.w0:
+                return f"wa = {desc.wa:g} differs from w0 = {desc.w0:g}; the space has w0 = wa"
             if desc.bottleneck_ratio not in r["b"]:
                 return f"b = {desc.bottleneck_ratio:g} is not in {r['b']}"
             if desc.group_width not in r["g"]:
@@ -998,7 +1087,7 @@ class RegNetSpace(DesignSpace):
         r = self.ranges(reg)
         return {"d": grid["d"][1] - grid["d"][0] + 1,
                 "w0": (grid["w0"][1] - grid["w0"][0]) // WIDTH_QUANTUM + 1,
-                "wa": grid["wa"][1] - grid["wa"][0] + 1,
+                "wa": 1 if self.w0_equals_wa else grid["wa"][1] - grid["wa"][0] + 1,
                 "wm": grid["wm"][1] - grid["wm"][0] + 1,
                 "b": len(r["b"]), "g": len(r["g"])}
 
@@ -1015,16 +1104,27 @@ class RegNetSpace(DesignSpace):
         It is still an upper bound on distinct *networks*: different tuples can expand to the
         same stages.
         """
-        return _regnet_size(self.refined, _lookup_regime(regime))
+        return _regnet_size(self.name, _lookup_regime(regime))
+
+    @property
+    def _is_paper_6param(self) -> bool:
+        return not self.refined and self.wm_fixed is None and not self.w0_equals_wa
 
     def paper_size(self) -> Optional[float]:
         """The size in the paper's Table 1 (3.0e8 for the six-parameter space; none printed for
-        the refined one)."""
-        return None if self.refined else 3.0e8
+        the refined one or for Fig. 9's restrictions)."""
+        return 3.0e8 if self._is_paper_6param else None
 
     def paper_formula(self) -> tuple[str, int]:
         """Table 1's own estimate: "by quantizing its continuous parameters", 64 values for each
-        of ``d, w0, wa, wm``, times 6 values of ``g`` and 3 of ``b``: ``64**4 * 6 * 3``."""
+        of ``d, w0, wa, wm``, times 6 values of ``g`` and 3 of ``b``: ``64**4 * 6 * 3``.
+
+        Raises:
+            ValueError: for a space Table 1 does not list.
+        """
+        if not self._is_paper_6param:
+            raise ValueError(f"the paper's Table 1 gives no size for {self.name}; of the RegNet "
+                             "spaces it lists the six-parameter one (RegNetX_6param)")
         return "64^4 * 6 * 3", 64 ** 4 * 6 * 3
 
     def size_explanation(self, regime: Union[str, Regime] = "paper") -> str:
@@ -1038,7 +1138,9 @@ class RegNetSpace(DesignSpace):
                 f"{size} ~ {size:.3g} of them give exactly four stages by the paper's rule "
                 "(exponents 0-3, each present) with the group width shared after compatibility "
                 "rounding (different tuples can still give the same network).")
-        if not self.refined:
+        if self.w0_equals_wa:
+            text += " (wa is not free here: wa = w0.)"
+        if self._is_paper_6param:
             expr, value = self.paper_formula()
             text += (f" Paper (Table 1): ~3.0e8, estimated \"by quantizing its continuous "
                      f"parameters\": {expr} = {value} ~ {value:.2g} (64 values each for d, w0, wa "
@@ -1050,9 +1152,10 @@ class RegNetSpace(DesignSpace):
 
 
 @lru_cache(maxsize=None)
-def _regnet_size(refined: bool, reg: Regime) -> int:
+def _regnet_size(name: str, reg: Regime) -> int:
     """:meth:`RegNetSpace.size` (cached: the count takes a few seconds at paper scale)."""
-    sp = _SPACES["RegNetX_refined" if refined else "RegNetX_6param"]
+    sp = design_space(name)
+    assert isinstance(sp, RegNetSpace)
     grid = sp._grid(reg)
     r = sp.ranges(reg)
     dlo, dhi = grid["d"]
@@ -1078,7 +1181,8 @@ def _regnet_size(refined: bool, reg: Regime) -> int:
     step = max(1, 4_000_000 // len(was))
     for start in range(0, len(rows), step):
         sel = rows[start:start + step]
-        j1, j2, j3, j4 = (first_block_of_exponent(kk, W0[sel, None], was[None, :], WM[sel, None], cap)
+        wa = W0[sel, None] if sp.w0_equals_wa else was[None, :]
+        j1, j2, j3, j4 = (first_block_of_exponent(kk, W0[sel, None], wa, WM[sel, None], cap)
                           for kk in (1, 2, 3, 4))
         # exponents 1, 2, 3 each start at their own block (none skipped), and d covers the first
         # block of exponent 3 but none of exponent 4
@@ -1227,34 +1331,68 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
 _A_RULES = ("4 stages of X blocks", "d_i <= 16 (max_depth)", "w_i <= 1024 (max_width), multiple of 8",
             "b_i in {1, 2, 4}", "g_i in {1, 2, 4, 8, 16, 32}")
 
+_SHARED = ("shared b", "shared g")
+_6PARAM_RULES = ("widths from the quantized linear rule (eqs. 2-4, q = 8)", "d < 64",
+                 "w0 < 256, multiple of 8", "0 < wa < 256", "1.5 <= wm <= 3", "b in {1, 2, 4}",
+                 "g in {1, 2, 4, 8, 16, 32}",
+                 "exactly 4 stages, stage i = the blocks of rounded exponent i",
+                 "g shared after compatibility rounding")
+
 _SPACES: dict[str, DesignSpace] = {
-    "AnyNetX_A": AnyNetXSpace("AnyNetX_A", False, False, False, False, _A_RULES),
-    "AnyNetX_B": AnyNetXSpace("AnyNetX_B", True, False, False, False, _A_RULES + ("shared b",)),
-    "AnyNetX_C": AnyNetXSpace("AnyNetX_C", True, True, False, False, _A_RULES + ("shared b", "shared g")),
-    "AnyNetX_D": AnyNetXSpace("AnyNetX_D", True, True, True, False,
-                              _A_RULES + ("shared b", "shared g", "w_{i+1} >= w_i")),
-    "AnyNetX_E": AnyNetXSpace("AnyNetX_E", True, True, True, True,
-                              _A_RULES + ("shared b", "shared g", "w_{i+1} >= w_i", "d_{i+1} >= d_i")),
-    "RegNetX_6param": RegNetSpace("RegNetX_6param", False, (
-        "widths from the quantized linear rule (eqs. 2-4, q = 8)", "d < 64", "w0 < 256, multiple of 8",
-        "0 < wa < 256", "1.5 <= wm <= 3", "b in {1, 2, 4}", "g in {1, 2, 4, 8, 16, 32}",
-        "exactly 4 stages, stage i = the blocks of rounded exponent i",
-        "g shared after compatibility rounding")),
+    "AnyNetX_A": AnyNetXSpace("AnyNetX_A", False, False, "any", "any", _A_RULES),
+    "AnyNetX_B": AnyNetXSpace("AnyNetX_B", True, False, "any", "any", _A_RULES + ("shared b",)),
+    "AnyNetX_C": AnyNetXSpace("AnyNetX_C", True, True, "any", "any", _A_RULES + _SHARED),
+    "AnyNetX_D": AnyNetXSpace("AnyNetX_D", True, True, "increasing", "any",
+                              _A_RULES + _SHARED + ("w_{i+1} >= w_i",)),
+    "AnyNetX_E": AnyNetXSpace("AnyNetX_E", True, True, "increasing", "increasing",
+                              _A_RULES + _SHARED + ("w_{i+1} >= w_i", "d_{i+1} >= d_i")),
+    "RegNetX_6param": RegNetSpace("RegNetX_6param", False, _6PARAM_RULES),
     "RegNetX_refined": RegNetSpace("RegNetX_refined", True, (
         "widths from the quantized linear rule (eqs. 2-4, q = 8)", "12 <= d <= 28",
         "w0 < 256, multiple of 8", "0 < wa < 256", "2 <= wm <= 3", "b = 1", "g in {1, 2, 4, 8, 16, 32}",
         "exactly 4 stages, stage i = the blocks of rounded exponent i",
         "g shared after compatibility rounding")),
 }
+# Variants the paper trains to justify a rule it keeps or drops (issue 18's experiments); kept
+# apart from the seven spaces above so that "every design space" still means the book's path.
+_VARIANTS: dict[str, DesignSpace] = {
+    # Fig. 7 (left): AnyNetX_C with constant or decreasing widths, against D's increasing ones.
+    "AnyNetX_C_equal_widths": AnyNetXSpace("AnyNetX_C_equal_widths", True, True, "equal", "any",
+                                           _A_RULES + _SHARED + ("w_{i+1} = w_i",)),
+    "AnyNetX_C_decreasing_widths": AnyNetXSpace("AnyNetX_C_decreasing_widths", True, True,
+                                                "decreasing", "any",
+                                                _A_RULES + _SHARED + ("w_{i+1} <= w_i",)),
+    # Fig. 7 (right): AnyNetX_D with constant or decreasing depths, against E's increasing ones.
+    "AnyNetX_D_equal_depths": AnyNetXSpace("AnyNetX_D_equal_depths", True, True, "increasing",
+                                           "equal", _A_RULES + _SHARED
+                                           + ("w_{i+1} >= w_i", "d_{i+1} = d_i")),
+    "AnyNetX_D_decreasing_depths": AnyNetXSpace("AnyNetX_D_decreasing_depths", True, True,
+                                                "increasing", "decreasing", _A_RULES + _SHARED
+                                                + ("w_{i+1} >= w_i", "d_{i+1} <= d_i")),
+    # Fig. 9 (middle): the six-parameter space with wm = 2, and with w0 = wa.
+    "RegNetX_6param_wm2": RegNetSpace("RegNetX_6param_wm2", False,
+                                      _6PARAM_RULES + ("wm = 2",), wm=2.0),
+    "RegNetX_6param_w0_eq_wa": RegNetSpace("RegNetX_6param_w0_eq_wa", False,
+                                           _6PARAM_RULES + ("w0 = wa",), w0_equals_wa=True),
+}
+_ALL_SPACES = {**_SPACES, **_VARIANTS}
 # Names used before 0.2, accepted for one more release with a FutureWarning. "RegNet" was the
 # paper's six-parameter RegNetX of Section 3.3, "RegNetX" this library's refinement of it.
 _OLD_NAMES = {"regnet": "RegNetX_6param", "regnetx": "RegNetX_refined"}
-_BY_KEY = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in _SPACES}
+_BY_KEY = {re.sub(r"[^a-z0-9]", "", k.lower()): k for k in _ALL_SPACES}
 
 
 def design_space_names() -> list[str]:
-    """``["AnyNetX_A", ..., "AnyNetX_E", "RegNetX_6param", "RegNetX_refined"]``."""
+    """``["AnyNetX_A", ..., "AnyNetX_E", "RegNetX_6param", "RegNetX_refined"]``: the book's path
+    from AnyNet to RegNet (the variants of :func:`variant_space_names` are not in it)."""
     return list(_SPACES)
+
+
+def variant_space_names() -> list[str]:
+    """The variant spaces the paper trains to justify its rules: Fig. 7's constant and decreasing
+    widths (of AnyNetX_C) and depths (of AnyNetX_D), and Fig. 9's RegNetX with ``wm = 2`` or
+    ``w0 = wa``. :func:`design_space` knows them by name."""
+    return list(_VARIANTS)
 
 
 def design_space(name: Union[str, DesignSpace]) -> DesignSpace:
@@ -1271,7 +1409,7 @@ def design_space(name: Union[str, DesignSpace]) -> DesignSpace:
     if isinstance(name, str):
         key = re.sub(r"[^a-z0-9]", "", name.lower())
         if key in _BY_KEY:
-            return _SPACES[_BY_KEY[key]]
+            return _ALL_SPACES[_BY_KEY[key]]
         if key in _OLD_NAMES:
             new = _OLD_NAMES[key]
             warnings.warn(f"design space {name!r} is now called {new!r} (the old name works until "
@@ -1279,4 +1417,5 @@ def design_space(name: Union[str, DesignSpace]) -> DesignSpace:
                           "Section 3.3, 'RegNetX' this library's refinement of it",
                           FutureWarning, stacklevel=2)
             return _SPACES[new]
-    raise ValueError(f"unknown design space {name!r}; choose one of: {', '.join(_SPACES)}")
+    raise ValueError(f"unknown design space {name!r}; choose one of: {', '.join(_SPACES)} "
+                     f"(or a variant: {', '.join(_VARIANTS)})")

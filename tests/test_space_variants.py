@@ -1,0 +1,144 @@
+"""The variant spaces of Figs. 7 and 9 (issue 18): their rules, samplers and sizes."""
+
+import itertools
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import regnet_lab as rl
+from regnet_lab import design_spaces as ds
+from regnet_lab.quantization import make_compatible, quantize_widths
+
+FM = "fashion-mnist"
+BAND = (2_000_000, 6_000_000)
+
+# name: (width order, depth order) the samples must follow, checked pairwise below
+ANYNET_VARIANTS = {
+    "AnyNetX_C_equal_widths": ("equal", "any"),
+    "AnyNetX_C_decreasing_widths": ("decreasing", "any"),
+    "AnyNetX_D_equal_depths": ("increasing", "equal"),
+    "AnyNetX_D_decreasing_depths": ("increasing", "decreasing"),
+}
+PAIR_OK = {"any": lambda a, b: True, "increasing": lambda a, b: a <= b,
+           "equal": lambda a, b: a == b, "decreasing": lambda a, b: a >= b}
+
+
+def _follows(values, order):
+    return all(PAIR_OK[order](a, b) for a, b in zip(values, values[1:]))
+
+
+def test_variants_are_named_apart_from_the_books_path():
+    assert len(rl.design_space_names()) == 7
+    assert set(rl.variant_space_names()).isdisjoint(rl.design_space_names())
+    for name in rl.variant_space_names():
+        assert rl.design_space(name.lower().replace("_", "-")).name == name
+    with pytest.raises(ValueError, match="or a variant: AnyNetX_C_equal_widths"):
+        rl.design_space("AnyNetX_F")
+
+
+@pytest.mark.parametrize("name", ANYNET_VARIANTS)
+def test_anynet_variant_samples_follow_their_orders(name):
+    width_order, depth_order = ANYNET_VARIANTS[name]
+    sp = rl.design_space(name)
+    samples = sp.sample(300, seed=4, regime=FM, flops=BAND)
+    for c in samples:
+        assert _follows(c.widths, width_order) and _follows(c.depths, depth_order), c
+        assert len(set(c.bottleneck_ratios)) == 1 and len(set(c.group_widths)) == 1
+        assert sp.why_not(c, FM) is None
+        assert BAND[0] <= rl.complexity(c, resolution=28).flops <= BAND[1]
+    # the orders are not vacuous: strict steps occur where an order allows them
+    strict_w = sum(len(set(c.widths)) > 1 for c in samples)
+    strict_d = sum(len(set(c.depths)) > 1 for c in samples)
+    assert (strict_w == 0) == (width_order == "equal")
+    assert (strict_d == 0) == (depth_order == "equal")
+
+
+def test_anynet_variant_rules_reject_the_other_orders():
+    up = rl.AnyNetConfig((1, 2, 2, 3), (16, 32, 64, 128), (1,) * 4, (8,) * 4)
+    down = rl.AnyNetConfig((3, 2, 2, 1), (128, 64, 32, 16), (1,) * 4, (8,) * 4)
+    flat = rl.AnyNetConfig((2,) * 4, (64,) * 4, (1,) * 4, (8,) * 4)
+    eq_w, dec_w = rl.design_space("AnyNetX_C_equal_widths"), rl.design_space("AnyNetX_C_decreasing_widths")
+    eq_d, dec_d = rl.design_space("AnyNetX_D_equal_depths"), rl.design_space("AnyNetX_D_decreasing_depths")
+    assert "not all equal" in eq_w.why_not(up) and eq_w.contains(flat)
+    assert "widths (16, 32, 64, 128) increase" == dec_w.why_not(up) and dec_w.contains(down)
+    assert dec_w.contains(flat)  # ties are allowed, as in D's w_{i+1} >= w_i
+    assert "depths (1, 2, 2, 3) are not all equal" == eq_d.why_not(up)
+    assert dec_d.why_not(down) == "widths (128, 64, 32, 16) decrease"  # D's width rule still holds
+    assert dec_d.contains(rl.AnyNetConfig((3, 2, 2, 1), (16, 32, 64, 128), (1,) * 4, (8,) * 4))
+
+
+def test_decreasing_draws_are_increasing_draws_read_backwards():
+    """Exactly the conditional distribution: the same random numbers give the reversed rows."""
+    up = ds._draw_in_order(np.random.default_rng(9), 8, 1024, 500, 4, "increasing", step=8)
+    down = ds._draw_in_order(np.random.default_rng(9), 8, 1024, 500, 4, "decreasing", step=8)
+    assert np.array_equal(down, up[:, ::-1])
+    flat = ds._draw_in_order(np.random.default_rng(9), 1, 16, 500, 4, "equal")
+    assert np.all(flat == flat[:, :1]) and len(np.unique(flat[:, 0])) > 8
+    with pytest.raises(ValueError, match="width_order must be one of any, increasing, equal"):
+        ds.AnyNetXSpace("x", True, True, "sideways", "any", ())
+
+
+def _tiny():
+    return replace(rl.regime(FM), name="tiny-variants", max_depth=3, max_width=32,
+                   regnet_depth=(4, 9), regnet_w0=(8, 24), regnet_wa=(1.0, 24.0),
+                   regnet_wm=(1.5, 2.1))
+
+
+@pytest.mark.parametrize("name", ANYNET_VARIANTS)
+def test_anynet_variant_sizes_by_brute_force(name):
+    width_order, depth_order = ANYNET_VARIANTS[name]
+    reg = _tiny()
+    depths = range(1, reg.max_depth + 1)
+    widths = range(8, reg.max_width + 1, 8)
+    n_d = sum(_follows(s, depth_order) for s in itertools.product(depths, repeat=4))
+    n_w = sum(_follows(s, width_order) for s in itertools.product(widths, repeat=4))
+    sp = rl.design_space(name)
+    assert sp.size(reg) == n_d * n_w * 3 * 6
+    assert sp.paper_size() is None
+    with pytest.raises(ValueError, match="Table 1 gives no size"):
+        sp.paper_formula()
+    assert "prints no size" in sp.size_explanation(reg)
+
+
+def _four_stages(d, w0, wa, wm):
+    exps = [round(math.log((w0 + wa * j) / w0) / math.log(wm)) for j in range(d)]
+    widths = [round(w0 * wm ** k / 8) * 8 for k in sorted(set(exps))]
+    return sorted(set(exps)) == [0, 1, 2, 3] and len(set(widths)) == 4
+
+
+@pytest.mark.parametrize("name", ["RegNetX_6param_wm2", "RegNetX_6param_w0_eq_wa"])
+def test_regnet_variant_sizes_by_brute_force(name):
+    reg = _tiny()
+    sp = rl.design_space(name)
+    r = sp.ranges(reg)
+    count = 0
+    wms = [2.0] if name.endswith("wm2") else [k / 1000 for k in range(1500, 2101)]
+    for d, w0, wm in itertools.product(range(r["d"][0], r["d"][1] + 1),
+                                       range(r["w0"][0], r["w0"][1] + 1, 8), wms):
+        was = [float(w0)] if name.endswith("w0_eq_wa") else [k / 10 for k in range(10, 241)]
+        for wa in was:
+            if not _four_stages(d, w0, wa, wm):
+                continue
+            widths = quantize_widths(w0, wa, wm, d).stage_widths
+            for b, g in itertools.product(r["b"], r["g"]):
+                count += make_compatible(widths, [b] * 4, [g] * 4)[1] == (g,) * 4
+    assert count > 0
+    assert sp.size(reg) == count
+    assert sp.paper_size() is None
+
+
+def test_regnet_variant_samples_and_rules():
+    wm2, w0wa = rl.design_space("RegNetX_6param_wm2"), rl.design_space("RegNetX_6param_w0_eq_wa")
+    for c in wm2.sample(100, seed=2, regime=FM, flops=BAND):
+        assert c.wm == 2.0 and wm2.why_not(c, FM) is None
+        assert rl.design_space("RegNetX_6param").contains(c, FM)
+    pairs = [(c.w0, c.wa) for c in w0wa.sample(100, seed=2, regime=FM, flops=BAND)]
+    assert all(w0 == wa for w0, wa in pairs) and len(set(pairs)) > 3
+    c = rl.RegNetConfig(depth=12, w0=24, wa=24.0, wm=2.5, group_width=8)
+    assert w0wa.contains(c)
+    assert wm2.why_not(c) == "wm = 2.5, the space fixes wm = 2"
+    other = rl.RegNetConfig(depth=12, w0=24, wa=30.0, wm=2.5, group_width=8)
+    assert "differs from w0 = 24" in w0wa.why_not(other)
+
