@@ -23,6 +23,7 @@ from .analysis import (Comparison, GoodRange, WidthFit, bootstrap_good_range, co
 from .analysis import EQUIVALENCE_MARGIN, format_pvalue, verdict_words
 from .analysis import GoodRangeCheck, check_good_range
 from .claims import ClaimResult, PaperClaim, check_claim, paper_claims
+from .experiments import Experiment, experiment, experiment_names, experiments
 from .plotting import (STYLE, label_points, plot_edfs, plot_error_vs_param, plot_quantized_rule,
                        plot_widths, use_style)
 from .chapter_tools import stage_mflops, with_shared_block
@@ -96,6 +97,7 @@ __all__ = [
     "GoodRangeCheck", "check_good_range",
     "EQUIVALENCE_MARGIN", "verdict_words", "format_pvalue",
     "paper_claims", "check_claim", "PaperClaim", "ClaimResult",
+    "experiments", "experiment", "experiment_names", "Experiment",
     "STYLE", "use_style", "plot_edfs", "plot_error_vs_param", "plot_widths", "plot_quantized_rule",
     "label_points",
     "with_shared_block", "stage_mflops",

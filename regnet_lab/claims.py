@@ -24,7 +24,7 @@ this book's method; the paper reads its EDFs by eye.
 
 >>> import regnet_lab as rl
 >>> [c.id for c in rl.paper_claims()]
-['A~B', 'B~C', 'C>D', 'D>E', 'E>6param', '6param>refined', 'A>E']
+['A~B', 'B~C', 'C>D', 'D>E', 'E>6param', '6param>refined', 'A>E', 'w_equal>D', 'w_decreasing>D', 'd_equal>E', 'd_decreasing>E', '6param>wm2', '6param>w0=wa']
 >>> rl.check_claim("C>D").verdict in rl.verdict_words("better")   # doctest: +SKIP
 True
 """
@@ -57,6 +57,9 @@ class PaperClaim:
         space_a, space_b: the design spaces compared; the comparison is ``a`` minus ``b``.
         expect: ``"better"`` (``space_b`` has lower errors than ``space_a``) or ``"same"``.
         chapter: the chapter that checks it (notebook name without ``.ipynb``, in ``chapters/``).
+        experiment: where the populations are: ``None`` for the book's reference populations;
+            else an experiment of :func:`~regnet_lab.experiments.experiments`, whose populations
+            are used for the spaces it trains (the other space comes from the reference set).
     """
 
     id: str
@@ -66,6 +69,16 @@ class PaperClaim:
     space_b: str
     expect: str
     chapter: str
+    experiment: Optional[str] = None
+
+    def experiment_of(self, space: str) -> Optional[str]:
+        """The experiment that holds ``space``'s population for this claim (None: the reference
+        set)."""
+        if self.experiment is None:
+            return None
+        from .experiments import experiment
+
+        return self.experiment if space in experiment(self.experiment).spaces else None
 
     @property
     def statement(self) -> str:
@@ -104,6 +117,32 @@ _CLAIMS = (
                "AnyNetX_E is better than AnyNetX_A; Sec. 3.4 finds the ordering "
                '"RegNetX > AnyNetX_E > AnyNetX_A" in all of its settings',
                "AnyNetX_A", "AnyNetX_E", "better", "02_design_spaces"),
+    PaperClaim("w_equal>D", "Fig. 7 (left) / Sec. 3.2",
+               "increasing widths (AnyNetX_D) are better than constant ones (w_{i+1} = w_i), "
+               "which are much worse, per the paper's Fig. 7",
+               "AnyNetX_C_equal_widths", "AnyNetX_D", "better", "07_anynetx_d", "variants"),
+    PaperClaim("w_decreasing>D", "Fig. 7 (left) / Sec. 3.2",
+               "increasing widths (AnyNetX_D) are better than decreasing ones (w_{i+1} <= w_i), "
+               "which are much worse, per the paper's Fig. 7",
+               "AnyNetX_C_decreasing_widths", "AnyNetX_D", "better", "07_anynetx_d", "variants"),
+    PaperClaim("d_equal>E", "Fig. 7 (right) / Sec. 3.2",
+               "increasing depths (AnyNetX_E) are better than constant ones (d_{i+1} = d_i), "
+               "which are much worse, per the paper's Fig. 7",
+               "AnyNetX_D_equal_depths", "AnyNetX_E", "better", "08_anynetx_e", "variants"),
+    PaperClaim("d_decreasing>E", "Fig. 7 (right) / Sec. 3.2",
+               "increasing depths (AnyNetX_E) are better than decreasing ones (d_{i+1} <= d_i), "
+               "which are much worse, per the paper's Fig. 7",
+               "AnyNetX_D_decreasing_depths", "AnyNetX_E", "better", "08_anynetx_e", "variants"),
+    PaperClaim("6param>wm2", "Fig. 9 (middle) / Sec. 3.3",
+               "restricting RegNetX to wm = 2 improves the EDF slightly (the paper does not "
+               "impose it, to keep the models diverse)",
+               "RegNetX_6param", "RegNetX_6param_wm2", "better", "13_regnet_under_test",
+               "variants"),
+    PaperClaim("6param>w0=wa", "Fig. 9 (middle) / Sec. 3.3",
+               "restricting RegNetX to w0 = wa (u_j = wa (j + 1)) improves the EDF further (not "
+               "imposed either, to keep the models diverse)",
+               "RegNetX_6param", "RegNetX_6param_w0_eq_wa", "better", "13_regnet_under_test",
+               "variants"),
 )
 
 
@@ -112,7 +151,10 @@ def paper_claims() -> list[PaperClaim]:
 
     The ids are fixed (chapters call ``check_claim("<id>")``): ``A~B`` and ``B~C`` (Fig. 5,
     no difference), ``C>D`` and ``D>E`` (Fig. 7), ``E>6param`` (Fig. 9), ``6param>refined``
-    (this book's refinement, chapter 10) and ``A>E`` (Section 3.2 as a whole, chapter 2).
+    (this book's refinement, chapter 10) and ``A>E`` (Section 3.2 as a whole, chapter 2); on
+    the populations of the experiment ``variants``: Fig. 7's ``w_equal>D``, ``w_decreasing>D``
+    (chapter 7), ``d_equal>E``, ``d_decreasing>E`` (chapter 8) and Fig. 9's ``6param>wm2``,
+    ``6param>w0=wa`` (chapter 13).
     """
     return list(_CLAIMS)
 
@@ -158,11 +200,11 @@ class _Population:
 
 
 @lru_cache(maxsize=32)
-def _load_population(space: str, budget: str, stamp: tuple) -> _Population:
+def _load_population(space: str, budget: str, experiment: Optional[str], stamp: tuple) -> _Population:
     """One space's reference errors; ``stamp`` (path, size, mtime) makes a changed file reload."""
     from .reference import load_reference
 
-    frame = load_reference(space, budget=budget)
+    frame = load_reference(space, budget=budget, experiment=experiment)
     errors = frame["error"].to_numpy(dtype=float).copy()
     errors.flags.writeable = False
     flops = frame["flops"].to_numpy(dtype=float)
@@ -176,14 +218,15 @@ def _populations(claim: PaperClaim, budget: str) -> list[_Population]:
 
     found = []
     for space in (claim.space_a, claim.space_b):
+        exp = claim.experiment_of(space)
         try:
-            path = reference_dir(budget, [space]) / f"{space}.jsonl"
+            path = reference_dir(budget, [space], exp) / f"{space}.jsonl"
             st = path.stat()
         except FileNotFoundError as err:
             raise FileNotFoundError(f"claim {claim.id!r} ({claim.statement}) needs the "
                                     f"{budget!r} reference results of {space}, which are not "
                                     f"there: {err}") from err
-        found.append(_load_population(space, budget, (str(path), st.st_size, st.st_mtime_ns)))
+        found.append(_load_population(space, budget, exp, (str(path), st.st_size, st.st_mtime_ns)))
     for space, pop in zip((claim.space_a, claim.space_b), found):
         if pop.errors.size < 2:
             raise ValueError(f"claim {claim.id!r} needs at least 2 trained models of {space} in "
@@ -300,21 +343,23 @@ _ITEMS = (
               "AnyNetX_D (w_{i+1} >= w_i) and AnyNetX_E (d_{i+1} >= d_i) clearly better than "
               "their predecessors; constant or decreasing widths and depths much worse",
               "Sec. 3.2", ("07_anynetx_d", "08_anynetx_e"),
-              "the C-D and D-E EDFs, the widths and depths of good and bad models",
-              claims=("C>D", "D>E"),
-              no_verdict="the constant and decreasing variants: " + _ISSUE18 + " (item 1)"),
+              "the C-D and D-E EDFs, the widths and depths of good and bad models; the "
+              "constant and decreasing variants as populations (experiment 'variants', 50 "
+              "models each)",
+              claims=("C>D", "D>E", "w_equal>D", "w_decreasing>D", "d_equal>E", "d_decreasing>E")),
     PaperItem("Fig. 8", NOT_STATED, no_verdict="-"),
     PaperItem("Fig. 9",
               "the EDF of RegNetX (the six-parameter space) against AnyNetX, better in average "
               "error while keeping the best models; middle: wm = 2 improves slightly, w0 = wa "
               "more, neither imposed (diversity); right: random search efficiency, "
               "\"searching over just ~32 random models is likely to yield good models\"",
-              "Sec. 3.3", ("09_regnet", "10_regnet_trends", "02_design_spaces"),
-              "the AnyNetX_E-RegNetX_6param EDFs (ch. 09); where the good models sit relative to "
-              "w0 = wa within one population, and an exercise on w0 = wa (ch. 10, ch. 09); the "
-              "random-search question in words (ch. 02)",
-              claims=("E>6param",),
-              no_verdict="middle and right panels as populations: " + _ISSUE18 + " (item 2)"),
+              "Sec. 3.3", ("09_regnet", "13_regnet_under_test", "10_regnet_trends"),
+              "the AnyNetX_E-RegNetX_6param EDFs (ch. 09); middle: RegNetX_6param with wm = 2 "
+              "and with w0 = wa as populations (experiment 'variants', 50 models each, ch. 13); "
+              "right: the expected best error of k random models of every reference population "
+              "(ch. 13)",
+              claims=("E>6param", "6param>wm2", "6param>w0=wa"),
+              no_verdict="right panel: a curve to read, not a claim with a verdict"),
     PaperItem("Fig. 10",
               "design space generalization: RegNetX against AnyNetX_A and AnyNetX_E at higher "
               "flops, more epochs, 5 stages and other block types (V, R, VR, X); \"in all cases "

@@ -77,37 +77,61 @@ def _download(url_base: str, budget: str, names: Iterable[str]) -> Path:
     return target
 
 
-def reference_dir(budget: str = "cpu", spaces: Optional[Iterable[str]] = None) -> Path:
-    """The directory holding the reference results of ``budget`` (see the module docstring).
+def _subfolder(budget: str, experiment: Optional[str]) -> str:
+    """``<budget>`` or ``<budget>/<experiment>`` (an experiment of
+    :func:`~regnet_lab.experiments.experiments`)."""
+    _check_budget(budget)
+    if experiment is None:
+        return budget
+    from .experiments import experiment as lookup
+
+    return f"{budget}/{lookup(experiment).name}"
+
+
+def reference_dir(budget: str = "cpu", spaces: Optional[Iterable[str]] = None,
+                  experiment: Optional[str] = None) -> Path:
+    """The directory holding the reference results of ``budget`` (see the module docstring), or
+    of one of its experiments (``data/sweeps/<budget>/<experiment>``).
 
     Raises:
-        ValueError: for an unknown budget.
+        ValueError: for an unknown budget or experiment.
         FileNotFoundError: when no reference results are found, with what to do about it.
     """
-    _check_budget(budget)
-    wanted = list(spaces) if spaces is not None else list(design_space_names())
+    sub = _subfolder(budget, experiment)
+    if spaces is not None:
+        wanted = list(spaces)
+    elif experiment is None:
+        wanted = list(design_space_names())
+    else:
+        from .experiments import experiment as lookup
+
+        wanted = list(lookup(experiment).spaces)
     for root in _candidates():
-        folder = root / budget
+        folder = root / sub
         if folder.is_dir() and all((folder / f"{s}.jsonl").is_file() for s in wanted):
             return folder
     env = os.environ.get(REFERENCE_ENV, "")
     if env.startswith(("http://", "https://")):
-        return _download(env, budget, [f"{s}.jsonl" for s in wanted] + ["manifest.json"])
+        return _download(env, sub, [f"{s}.jsonl" for s in wanted] + ["manifest.json"])
     raise FileNotFoundError(
-        f"no reference results for budget {budget!r} ({', '.join(wanted)}): run from a clone of the "
-        f"book's repository (they are in data/sweeps/{budget}), or set {REFERENCE_ENV} to a folder "
-        "or URL that holds <budget>/<space>.jsonl")
+        f"no reference results for {sub!r} ({', '.join(wanted)}): run from a clone of the "
+        f"book's repository (they are in data/sweeps/{sub}), or set {REFERENCE_ENV} to a folder "
+        "or URL that holds <budget>/<space>.jsonl and <budget>/<experiment>/<space>.jsonl")
 
 
 def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str = "cpu",
-                   ok_only: bool = True):
+                   ok_only: bool = True, experiment: Optional[str] = None):
     """The reference results of one or more design spaces as the analysis DataFrame.
 
     Args:
-        spaces: a design-space name (e.g. ``"AnyNetX_E"``), several, or None for all seven.
+        spaces: a design-space name (e.g. ``"AnyNetX_E"``), several, or None for all seven (all
+            of the experiment's, with ``experiment``).
         budget: which reference set (``"cpu"``; ``"gpu"`` where it has been made).
         ok_only: keep only models whose training finished normally (status ``ok``); diverged
             or failed runs have no meaningful error.
+        experiment: read the populations of one experiment of
+            :func:`~regnet_lab.experiments.experiments` instead (``data/sweeps/<budget>/
+            <experiment>/``), e.g. ``load_reference("AnyNetX_A", experiment="band-6-18MF")``.
 
     Returns:
         The DataFrame of :func:`regnet_lab.load_sweep`, one row per trained model, with a
@@ -120,8 +144,14 @@ def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str =
     from .sweep import load_sweep
 
     ok_only = check.flag(ok_only, "ok_only")
+    if experiment is not None:
+        from .experiments import experiment as lookup
+
+        known_list = list(lookup(experiment).spaces)
+    else:
+        known_list = list(design_space_names())
     if spaces is None:
-        names = list(design_space_names())
+        names = list(known_list)
     elif isinstance(spaces, str):
         names = [spaces]
     else:
@@ -129,7 +159,7 @@ def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str =
             raise check.ParameterTypeError(f"spaces must be a design-space name or a list of them, "
                                            f"got {type(spaces).__name__} {spaces!r}")
         names = list(spaces)
-    known = set(design_space_names())
+    known = set(known_list)
     for i, name in enumerate(names):
         if not isinstance(name, str):
             raise TypeError(f"spaces must be design-space names (str), got {name!r}")
@@ -137,23 +167,27 @@ def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str =
             try:  # case, '-'/'_' and the old names ("RegNet", "RegNetX", with a FutureWarning)
                 names[i] = design_space(name).name
             except ValueError:
-                raise ValueError(f"unknown design space {name!r}: use one of "
-                                 f"{', '.join(design_space_names())}") from None
+                names[i] = None
+            if names[i] not in known:
+                where = f"experiment {experiment!r}" if experiment is not None else "budget"
+                raise ValueError(f"unknown design space {name!r} for the {where}: use one of "
+                                 f"{', '.join(known_list)}") from None
     if not names:
         raise ValueError("spaces must name at least one design space")
-    folder = reference_dir(budget, names)
+    folder = reference_dir(budget, names, experiment)
     frame = load_sweep([folder / f"{s}.jsonl" for s in names])
     if ok_only:
         frame = frame[frame["status"] == "ok"].reset_index(drop=True)
     return frame
 
 
-def reference_manifest(budget: str = "cpu") -> dict[str, Any]:
-    """The ``manifest.json`` of a reference set (commands, machine, versions, wall time).
+def reference_manifest(budget: str = "cpu", experiment: Optional[str] = None) -> dict[str, Any]:
+    """The ``manifest.json`` of a reference set or of one of its experiments (commands, machine,
+    versions, wall time).
 
     Returns an empty dict when the set has no manifest.
     """
-    path = reference_dir(budget, []) / "manifest.json"
+    path = reference_dir(budget, [], experiment) / "manifest.json"
     if not path.is_file():
         return {}
     with open(path, encoding="utf-8") as f:

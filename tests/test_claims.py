@@ -16,16 +16,21 @@ import regnet_lab.reference as reference_module
 ROOT = Path(__file__).resolve().parent.parent
 CPU = ROOT / "data" / "sweeps" / "cpu"
 MAP_PAGE = ROOT / "book" / "paper_map.md"
-IDS = ["A~B", "B~C", "C>D", "D>E", "E>6param", "6param>refined", "A>E"]
+IDS = ["A~B", "B~C", "C>D", "D>E", "E>6param", "6param>refined", "A>E", "w_equal>D",
+       "w_decreasing>D", "d_equal>E", "d_decreasing>E", "6param>wm2", "6param>w0=wa"]
 
 
-def _have(*spaces: str) -> bool:
-    return all(len((CPU / f"{s}.jsonl").read_text().splitlines()) >= 2
-               if (CPU / f"{s}.jsonl").is_file() else False for s in spaces)
+def _path(space: str, experiment: str | None = None) -> Path:
+    return (CPU / experiment if experiment else CPU) / f"{space}.jsonl"
+
+
+def _have(*spaces: str, claim: rl.PaperClaim | None = None) -> bool:
+    paths = [_path(s, claim.experiment_of(s) if claim else None) for s in spaces]
+    return all(len(p.read_text().splitlines()) >= 2 if p.is_file() else False for p in paths)
 
 
 def _available_claims():
-    return [c for c in rl.paper_claims() if _have(c.space_a, c.space_b)]
+    return [c for c in rl.paper_claims() if _have(c.space_a, c.space_b, claim=c)]
 
 
 # ------------------------------------------------------------------ the registry
@@ -37,7 +42,7 @@ def test_registry_ids_spaces_and_chapters():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     for c in claims:
         assert c.expect in ("better", "same")
-        assert {c.space_a, c.space_b} <= set(rl.design_space_names())
+        assert {c.space_a, c.space_b} <= set(rl.design_space_names()) | set(rl.variant_space_names())
         assert (ROOT / "chapters" / f"{c.chapter}.ipynb").is_file(), c.chapter
         assert f"file: chapters/{c.chapter}\n" in toc
         assert c.where and c.quote
@@ -61,8 +66,8 @@ def test_unknown_claim_or_budget_is_a_value_error():
 @pytest.mark.parametrize("claim", _available_claims(), ids=lambda c: c.id)
 def test_check_claim_is_compare_populations_on_the_reference_data(claim):
     result = rl.check_claim(claim.id)
-    a = rl.load_reference(claim.space_a)["error"].to_numpy()
-    b = rl.load_reference(claim.space_b)["error"].to_numpy()
+    a, b = (rl.load_reference(s, experiment=claim.experiment_of(s))["error"].to_numpy()
+            for s in (claim.space_a, claim.space_b))
     assert result.comparison == rl.compare_populations(a, b)  # the chapters' data and defaults
     assert result.verdict == result.comparison.verdict(claim.expect)
     assert result.verdict in rl.verdict_words(claim.expect)

@@ -1,0 +1,104 @@
+"""The experiments beyond the book's seven reference populations (Sections 3.2-4 of the paper).
+
+The paper justifies each rule of its design spaces with more populations than the path from
+AnyNetX_A to RegNetX: Fig. 7 trains constant and decreasing widths and depths, Fig. 9 (middle)
+two restrictions of RegNetX, Section 3.4 (Fig. 10) the same spaces at higher flops, and Section 4
+(Fig. 11) the refined space across flop regimes. Each such experiment is one
+:class:`Experiment` here: a folder ``data/sweeps/<budget>/<name>/`` of populations made with the
+package's sweep command (:meth:`Experiment.command`), read with
+:func:`~regnet_lab.reference.load_reference` (``experiment=<name>``).
+
+>>> import regnet_lab as rl
+>>> [e.name for e in rl.experiments()]
+['variants', 'band-0.7-2MF', 'band-6-18MF']
+>>> rl.experiment("band-6-18MF").command("AnyNetX_A")
+'python -m regnet_lab sweep --space AnyNetX_A --n 50 --budget cpu --dataset fashion-mnist --seed 0 --out data/sweeps/cpu/band-6-18MF/AnyNetX_A.jsonl --workers 2 --no-progress --flops 6000000 18000000'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import validation as check
+from .design_spaces import design_space
+
+__all__ = ["Experiment", "experiments", "experiment", "experiment_names"]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One experiment: populations of some design spaces trained under one setting.
+
+    Attributes:
+        name: the folder name under ``data/sweeps/<budget>/``.
+        where: the figure or section of the paper it re-does.
+        setting: what differs from the book's reference populations, in words.
+        spaces: the design spaces trained (names of :func:`~regnet_lab.design_space`).
+        n: models per space (chosen with chapter 02's power analysis: with the between-model
+            standard deviation of about 1.8 points, 50 models per space detect a one-point
+            difference of means with about 80% power).
+        flops: the flops band in multiply-adds, or ``None`` for the budget's band (2-6 MF for
+            Fashion-MNIST).
+        dataset: the dataset (the reference populations' Fashion-MNIST).
+    """
+
+    name: str
+    where: str
+    setting: str
+    spaces: tuple[str, ...]
+    n: int = 50
+    flops: Optional[tuple[int, int]] = None
+    dataset: str = "fashion-mnist"
+
+    def command(self, space: str, budget: str = "cpu", workers: int = 2) -> str:
+        """The sweep command that makes (or resumes) ``space``'s population of this experiment."""
+        name = design_space(space).name
+        if name not in self.spaces:
+            raise ValueError(f"space must be one of this experiment's: {', '.join(self.spaces)}; "
+                             f"got {space!r}")
+        workers = check.positive_int(workers, "workers")
+        cmd = (f"python -m regnet_lab sweep --space {name} --n {self.n} --budget {budget} "
+               f"--dataset {self.dataset} --seed 0 --out data/sweeps/{budget}/{self.name}/"
+               f"{name}.jsonl --workers {workers} --no-progress")
+        if self.flops is not None:
+            cmd += f" --flops {self.flops[0]} {self.flops[1]}"
+        return cmd
+
+
+_EXPERIMENTS = (
+    Experiment("variants", "Figs. 7 and 9 (middle), Sec. 3.2-3.3",
+               "spaces the paper trains and does not keep: AnyNetX_C with constant or "
+               "decreasing widths, AnyNetX_D with constant or decreasing depths, RegNetX with "
+               "wm = 2 or with w0 = wa",
+               ("RegNetX_6param_wm2", "RegNetX_6param_w0_eq_wa", "AnyNetX_C_equal_widths",
+                "AnyNetX_C_decreasing_widths", "AnyNetX_D_equal_depths",
+                "AnyNetX_D_decreasing_depths")),
+    Experiment("band-0.7-2MF", "Fig. 11, Sec. 4",
+               "a flops band three times lower than the reference band (0.7-2 MF)",
+               ("RegNetX_refined",), flops=(700_000, 2_000_000)),
+    Experiment("band-6-18MF", "Figs. 10 and 11, Sec. 3.4 and 4",
+               "a flops band three times higher than the reference band (6-18 MF)",
+               ("RegNetX_refined", "RegNetX_6param", "AnyNetX_E", "AnyNetX_A"),
+               flops=(6_000_000, 18_000_000)),
+)
+
+
+def experiments() -> list[Experiment]:
+    """Every experiment, in the order they are run."""
+    return list(_EXPERIMENTS)
+
+
+def experiment_names() -> list[str]:
+    """The experiments' names (their folders under ``data/sweeps/<budget>/``)."""
+    return [e.name for e in _EXPERIMENTS]
+
+
+def experiment(name: object) -> Experiment:
+    """The experiment called ``name``.
+
+    Raises:
+        ValueError: an unknown name (the message lists the known ones).
+    """
+    name = check.choice(name, "experiment", experiment_names())
+    return next(e for e in _EXPERIMENTS if e.name == name)
