@@ -253,8 +253,21 @@ _GPU = Budget(
          "models per space; pass --n 500 to a sweep for that.",
 )
 
+# Section 3.4 (Fig. 10) asks whether the ordering of the design spaces survives longer training;
+# the paper does not say how much longer it trained there (PAPER_FACTS: "more epochs"). 10 epochs
+# is 2.5x the cpu recipe, the factor issue 18 asks for; only the epochs (and when to evaluate)
+# change, so a model's error under cpu-long is comparable with its error under cpu.
+_CPU_LONG = _CPU.replace(
+    name="cpu-long",
+    epochs=10,
+    eval_every=10,
+    n_models=50,
+    note="Longer training for Section 3.4's generalization test (Fig. 10): the cpu recipe for "
+         "10 epochs instead of 4 (2.5x), about 110 CPU-seconds per 2-6 MF model.",
+)
+
 #: The built-in budgets by name.
-BUDGETS: dict[str, Budget] = {b.name: b for b in (_CI, _CPU, _GPU)}
+BUDGETS: dict[str, Budget] = {b.name: b for b in (_CI, _CPU, _GPU, _CPU_LONG)}
 
 
 def budget_names() -> list[str]:

@@ -10,7 +10,7 @@ package's sweep command (:meth:`Experiment.command`), read with
 
 >>> import regnet_lab as rl
 >>> [e.name for e in rl.experiments()]
-['variants', 'band-0.7-2MF', 'band-6-18MF']
+['variants', 'band-0.7-2MF', 'band-6-18MF', 'epochs-10']
 >>> rl.experiment("band-6-18MF").command("AnyNetX_A")
 'python -m regnet_lab sweep --space AnyNetX_A --n 50 --budget cpu --dataset fashion-mnist --seed 0 --out data/sweeps/cpu/band-6-18MF/AnyNetX_A.jsonl --workers 2 --no-progress --flops 6000000 18000000'
 """
@@ -41,6 +41,8 @@ class Experiment:
         flops: the flops band in multiply-adds, or ``None`` for the budget's band (2-6 MF for
             Fashion-MNIST).
         dataset: the dataset (the reference populations' Fashion-MNIST).
+        recipe: the training budget's name when it is not the reference set's own (``cpu-long``:
+            the cpu recipe trained 2.5x longer); ``None`` trains with the reference budget.
     """
 
     name: str
@@ -50,17 +52,19 @@ class Experiment:
     n: int = 50
     flops: Optional[tuple[int, int]] = None
     dataset: str = "fashion-mnist"
+    recipe: Optional[str] = None
 
     def command(self, space: str, budget: str = "cpu", workers: int = 2) -> str:
-        """The sweep command that makes (or resumes) ``space``'s population of this experiment."""
+        """The sweep command that makes (or resumes) ``space``'s population of this experiment,
+        kept with ``budget``'s reference results (``data/sweeps/<budget>/<name>/``)."""
         name = design_space(space).name
         if name not in self.spaces:
             raise ValueError(f"space must be one of this experiment's: {', '.join(self.spaces)}; "
                              f"got {space!r}")
         workers = check.positive_int(workers, "workers")
-        cmd = (f"python -m regnet_lab sweep --space {name} --n {self.n} --budget {budget} "
-               f"--dataset {self.dataset} --seed 0 --out data/sweeps/{budget}/{self.name}/"
-               f"{name}.jsonl --workers {workers} --no-progress")
+        cmd = (f"python -m regnet_lab sweep --space {name} --n {self.n} --budget "
+               f"{self.recipe or budget} --dataset {self.dataset} --seed 0 --out "
+               f"data/sweeps/{budget}/{self.name}/{name}.jsonl --workers {workers} --no-progress")
         if self.flops is not None:
             cmd += f" --flops {self.flops[0]} {self.flops[1]}"
         return cmd
@@ -81,6 +85,9 @@ _EXPERIMENTS = (
                "a flops band three times higher than the reference band (6-18 MF)",
                ("RegNetX_refined", "RegNetX_6param", "AnyNetX_E", "AnyNetX_A"),
                flops=(6_000_000, 18_000_000)),
+    Experiment("epochs-10", "Fig. 10, Sec. 3.4",
+               "2.5x longer training: the cpu recipe for 10 epochs instead of 4 (budget "
+               "cpu-long)", ("RegNetX_6param", "AnyNetX_E", "AnyNetX_A"), recipe="cpu-long"),
 )
 
 
