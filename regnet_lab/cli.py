@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sweep", help="train a sampled population of one design space (resumable)")
     s.add_argument("--space", required=True, help="design space, e.g. AnyNetX_A, RegNetX_6param")
     s.add_argument("--n", type=int, required=True, help="number of models")
-    s.add_argument("--budget", default=None, help="ci, cpu or gpu (default: cpu, or gpu with CUDA)")
+    s.add_argument("--budget", default=None, help="ci, cpu, gpu or cpu-long (default: cpu, or gpu with CUDA)")
     s.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist or cifar-10")
     s.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     s.add_argument("--out", required=True, help="JSON Lines results file (resumed if it exists)")

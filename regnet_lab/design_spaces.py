@@ -20,7 +20,11 @@ depths, ``12 <= d <= 28`` at 224px). Those restrictions are the paper's, from la
 Section 4's "RegNetX constrained" has ``b = 1``, ``d <= 40``, ``wm >= 2`` and limits on
 parameters and activations (not applied here), and Section 5 limits depth to ``12 <= d <= 28``.
 (Before regnet_lab 0.2 these two spaces were called "RegNet" and "RegNetX"; the old names still
-work, with a FutureWarning.) Each space here is a :class:`DesignSpace` with
+work, with a FutureWarning.) Besides these seven, :func:`variant_space_names` lists the spaces
+the paper trains to justify a rule and then leaves (Fig. 7's constant and decreasing widths and
+depths, Fig. 9's ``wm = 2`` and ``w0 = wa``, Fig. 10's 5 stages and R and V blocks); the
+experiments of :mod:`regnet_lab.experiments` train them. Each space here is a
+:class:`DesignSpace` with
 
 * :meth:`DesignSpace.sample`: ``n`` descriptions drawn from the space, reproducibly, optionally
   only inside a flops band (the paper compares spaces at matched compute, Section 3.1);
@@ -446,19 +450,20 @@ def _order_count(k: int, order: str, length: int = NUM_STAGES) -> int:
     return math.comb(k + length - 1, length)
 
 
-def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, reg: Regime) -> np.ndarray:
-    """flops of many 4-stage X-block networks at once: :func:`regnet_lab.counting.complexity`'s
-    own per-layer functions, applied to arrays (one network per row).
+def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, reg: Regime,
+                  block_type: str = "X") -> np.ndarray:
+    """flops of many networks at once: :func:`regnet_lab.counting.complexity`'s own per-layer
+    functions, applied to arrays (one network per row).
 
-    Arrays are ``(m, 4)``: depths, compatible widths, bottleneck ratios and group widths.
+    Arrays are ``(m, stages)``: depths, compatible widths, bottleneck ratios and group widths.
     """
     stem, h = stem_cost(reg.in_channels, reg.stem_width, reg.stem_stride, reg.resolution)
     total = np.full(d.shape[0], stem.flops, dtype=np.int64)
     w_in = np.full(d.shape[0], reg.stem_width, dtype=np.int64)
-    for i in range(NUM_STAGES):
+    for i in range(d.shape[1]):
         wi = w[:, i]
-        first, h_out = block_cost("X", 0.0, w_in, wi, 2, b[:, i], g[:, i], h)
-        rest, _ = block_cost("X", 0.0, wi, wi, 1, b[:, i], g[:, i], h_out)
+        first, h_out = block_cost(block_type, 0.0, w_in, wi, 2, b[:, i], g[:, i], h)
+        rest, _ = block_cost(block_type, 0.0, wi, wi, 1, b[:, i], g[:, i], h_out)
         total += first.flops + (d[:, i] - 1) * rest.flops
         w_in, h = wi, h_out
     return total + head_cost(w_in, reg.num_classes).flops
@@ -680,13 +685,16 @@ def _order_violation(values: tuple, order: str, what: str) -> Optional[str]:
 
 
 def _anynet_rule_violation(c: AnyNetConfig, reg: Regime, shared_b: bool, shared_g: bool,
-                           width_order: str, depth_order: str) -> Optional[str]:
-    if c.num_stages != NUM_STAGES:
-        return f"has {c.num_stages} stages, the AnyNetX spaces have {NUM_STAGES}"
+                           width_order: str, depth_order: str, stages: int = NUM_STAGES,
+                           block_type: str = "X") -> Optional[str]:
+    if c.num_stages != stages:
+        return f"has {c.num_stages} stages, the space has {stages}"
     if any(s != 2 for s in c.strides):
         return f"stage strides {c.strides} are not all 2"
     if c.se_ratio != 0:
-        return "uses SE (Y blocks); the AnyNetX spaces use X blocks"
+        return f"uses SE (Y blocks); the space uses {block_type} blocks"
+    if c.block_type != block_type:
+        return f"has {c.block_type} blocks; the space uses {block_type} blocks"
     for i, (d, w, b, g) in enumerate(zip(c.depths, c.widths, c.bottleneck_ratios, c.group_widths), 1):
         if not 1 <= d <= reg.max_depth:
             return f"d{i} = {d} is outside 1..{reg.max_depth}"
@@ -731,10 +739,17 @@ class AnyNetXSpace(DesignSpace):
     """
 
     def __init__(self, name: str, shared_b: bool, shared_g: bool, width_order: str,
-                 depth_order: str, rules: Sequence[str]) -> None:
+                 depth_order: str, rules: Sequence[str], stages: int = NUM_STAGES,
+                 block_type: str = "X") -> None:
         for what, order in (("width_order", width_order), ("depth_order", depth_order)):
             if order not in STAGE_ORDERS:
                 raise ValueError(f"{what} must be one of {', '.join(STAGE_ORDERS)}, got {order!r}")
+        if block_type not in ("V", "R", "VR", "X"):
+            raise ValueError(f"block_type must be one of V, R, VR, X (Section 3.4), got {block_type!r}")
+        #: stages per network (4; Section 3.4 also tests 5) and the block type (X; Section 3.4
+        #: also tests V, R and VR, which have no bottleneck ratio or groups: b = g = 1)
+        self.stages = check.positive_int(stages, "stages")
+        self.block_type = block_type
         self.name = name
         self.shared_b = shared_b
         self.shared_g = shared_g
@@ -754,9 +769,14 @@ class AnyNetXSpace(DesignSpace):
 
     # ---------------------------------------------------------------- sampling
     def _propose(self, rng: np.random.Generator, m: int, reg: Regime):
-        S = NUM_STAGES
+        S = self.stages
         d = _draw_in_order(rng, 1, reg.max_depth, m, S, self.depth_order)
         w = _draw_in_order(rng, WIDTH_QUANTUM, reg.max_width, m, S, self.width_order, step=WIDTH_QUANTUM)
+        if self.block_type not in _BOTTLENECK:  # V, R, VR: no b or g to draw (b = 1, one group)
+            ones = np.ones((m, S), dtype=np.int64)
+            ok = _in_order(w, self.width_order) & _in_order(d, self.depth_order)
+            fl = _anynet_flops(d, w, ones, w, reg, self.block_type)
+            return {"d": d, "w": w, "b": ones, "g": w}, ok, fl
         bs = np.asarray(BOTTLENECK_RATIOS, dtype=np.int64)
         gs = np.asarray(GROUP_WIDTHS, dtype=np.int64)
         b = bs[rng.integers(0, len(bs), (m, 1) if self.shared_b else (m, S))]
@@ -773,30 +793,39 @@ class AnyNetXSpace(DesignSpace):
         return {"d": d, "w": w2, "b": b, "g": g2}, ok, fl
 
     def _make(self, arrays, i, reg):
+        bottleneck = self.block_type in _BOTTLENECK
         return AnyNetConfig(
             depths=tuple(int(x) for x in arrays["d"][i]),
             widths=tuple(int(x) for x in arrays["w"][i]),
-            bottleneck_ratios=tuple(int(x) for x in arrays["b"][i]),
-            group_widths=tuple(int(x) for x in arrays["g"][i]),
+            bottleneck_ratios=tuple(int(x) for x in arrays["b"][i]) if bottleneck else (),
+            group_widths=tuple(int(x) for x in arrays["g"][i]) if bottleneck else (),
+            strides=(2,) * self.stages, block_type=self.block_type,
             **reg.overrides(),
         )
 
     def _check(self, desc, reg):
         c = desc.to_anynet() if isinstance(desc, RegNetConfig) else desc
-        return _anynet_rule_violation(c, reg, self.shared_b, self.shared_g,
-                                      self.width_order, self.depth_order)
+        return _anynet_rule_violation(c, reg, self.shared_b, self.shared_g, self.width_order,
+                                      self.depth_order, self.stages, self.block_type)
 
     def flops_bounds(self, regime: Union[str, Regime] = "paper") -> tuple[int, int]:
         """Exact smallest and largest flops: all stages ``(1, 8, b=4, g=1)`` and
         ``(max_depth, max_width, b=1, g=32)`` (flops grow with d, w, g and with 1/b)."""
         reg = _lookup_regime(regime)
-        small = AnyNetConfig((1,) * 4, (8,) * 4, (4,) * 4, (1,) * 4, **reg.overrides())
-        big = AnyNetConfig((reg.max_depth,) * 4, (reg.max_width,) * 4, (1,) * 4, (32,) * 4, **reg.overrides())
+        S, bt = self.stages, self.block_type
+        small_bg = ((4,) * S, (1,) * S) if bt in _BOTTLENECK else ((), ())
+        big_bg = ((1,) * S, (32,) * S) if bt in _BOTTLENECK else ((), ())
+        small = AnyNetConfig((1,) * S, (8,) * S, *small_bg, strides=(2,) * S, block_type=bt,
+                             **reg.overrides())
+        big = AnyNetConfig((reg.max_depth,) * S, (reg.max_width,) * S, *big_bg, strides=(2,) * S,
+                           block_type=bt, **reg.overrides())
         return (complexity(small, resolution=reg.resolution).flops,
                 complexity(big, resolution=reg.resolution).flops)
 
     # ---------------------------------------------------------------- sizes
     def _factors(self, reg: Regime) -> tuple[int, int, int, int]:
+        if self.block_type not in _BOTTLENECK:
+            return reg.max_depth, reg.max_width // WIDTH_QUANTUM, 1, 1
         return reg.max_depth, reg.max_width // WIDTH_QUANTUM, len(BOTTLENECK_RATIOS), len(GROUP_WIDTHS)
 
     def size(self, regime: Union[str, Regime] = "paper") -> int:
@@ -810,9 +839,9 @@ class AnyNetXSpace(DesignSpace):
         """
         reg = _lookup_regime(regime)
         D, W, B, G = self._factors(reg)
-        S = NUM_STAGES
-        dpart = _order_count(D, self.depth_order)
-        wpart = _order_count(W, self.width_order)
+        S = self.stages
+        dpart = _order_count(D, self.depth_order, S)
+        wpart = _order_count(W, self.width_order, S)
         bpart = B if self.shared_b else B ** S
         gpart = G if self.shared_g else G ** S
         return dpart * wpart * bpart * gpart
@@ -875,14 +904,16 @@ class AnyNetXSpace(DesignSpace):
         """
         reg = _lookup_regime(regime)
         D = reg.max_depth
-        S = NUM_STAGES
+        S = self.stages
         widths = range(WIDTH_QUANTUM, reg.max_width + 1, WIDTH_QUANTUM)
 
         def ok(w: int, b: int, g: int) -> bool:
             inner = w // b
             return w % b == 0 and g <= inner and inner % g == 0
 
-        dpart = _order_count(D, self.depth_order)
+        dpart = _order_count(D, self.depth_order, S)
+        if self.block_type not in _BOTTLENECK:  # no b or g: every width is a network
+            return dpart * _order_count(len(widths), self.width_order, S)
         if not self.shared_b or not self.shared_g:
             # Per stage (w, b, g) triples; b and/or g free per stage (A, B).
             if not self.shared_b:  # A: everything per stage
@@ -897,7 +928,7 @@ class AnyNetXSpace(DesignSpace):
         for b in BOTTLENECK_RATIOS:
             for g in GROUP_WIDTHS:
                 k = sum(ok(w, b, g) for w in widths)
-                total += _order_count(k, self.width_order)
+                total += _order_count(k, self.width_order, S)
         return dpart * total
 
 
@@ -939,7 +970,12 @@ class RegNetSpace(DesignSpace):
     _batch_schedule = (2048, 4096, 8192, 16384)
 
     def __init__(self, name: str, refined: bool, rules: Sequence[str], wm: Optional[float] = None,
-                 w0_equals_wa: bool = False) -> None:
+                 w0_equals_wa: bool = False, block_type: str = "X") -> None:
+        if block_type not in ("V", "R", "VR", "X"):
+            raise ValueError(f"block_type must be one of V, R, VR, X (Section 3.4), got {block_type!r}")
+        #: the block type (X; Section 3.4 also builds RegNets of V, R and VR blocks, which have
+        #: no bottleneck ratio or group width)
+        self.block_type = block_type
         self.name = name
         self.refined = refined
         self.rules = tuple(rules)
@@ -1000,9 +1036,12 @@ class RegNetSpace(DesignSpace):
         b2 = np.broadcast_to(b[:, None], (m, NUM_STAGES))
         g2 = np.broadcast_to(g[:, None], (m, NUM_STAGES))
         wid = np.where(ok[:, None], wid, WIDTH_QUANTUM)  # placeholders for rejected rows
-        w2, gc = compatible_widths(wid, b2, g2)
-        ok &= np.all(gc == g2, axis=1)
-        fl = _anynet_flops(dep, w2, b2, gc, reg)
+        if self.block_type in _BOTTLENECK:
+            w2, gc = compatible_widths(wid, b2, g2)
+            ok &= np.all(gc == g2, axis=1)
+        else:  # V, R, VR: b = 1 and one group per conv (the draws of b and g are not used)
+            w2, gc, b2 = wid, wid, np.ones_like(wid)
+        fl = _anynet_flops(dep, w2, b2, gc, reg, self.block_type)
         arrays = {"depth": d, "w0": w0, "wa_k": wa_k, "wm_k": wm_k, "b0": b, "g0": g,
                   "d": dep, "w": w2, "g": gc}
         return arrays, ok, fl
@@ -1018,7 +1057,9 @@ class RegNetSpace(DesignSpace):
         return RegNetConfig(
             depth=int(arrays["depth"][i]), w0=int(arrays["w0"][i]),
             wa=int(arrays["wa_k"][i]) / _WA_SCALE, wm=int(arrays["wm_k"][i]) / _WM_SCALE,
-            group_width=int(arrays["g0"][i]), bottleneck_ratio=int(arrays["b0"][i]),
+            group_width=int(arrays["g0"][i]) if self.block_type in _BOTTLENECK else None,
+            bottleneck_ratio=int(arrays["b0"][i]) if self.block_type in _BOTTLENECK else 1,
+            block_type=self.block_type,
             **reg.overrides(),
         )
 
@@ -1039,10 +1080,13 @@ class RegNetSpace(DesignSpace):
                 return f"wm = {desc.wm:g} is outside [{r['wm'][0]:g}, {r['wm'][1]:g}]"
             if self.w0_equals_wa and desc.wa != desc.w0:
                 return f"wa = {desc.wa:g} differs from w0 = {desc.w0:g}; the space has w0 = wa"
-            if desc.bottleneck_ratio not in r["b"]:
-                return f"b = {desc.bottleneck_ratio:g} is not in {r['b']}"
-            if desc.group_width not in r["g"]:
-                return f"g = {desc.group_width} is not in {r['g']}"
+            if desc.block_type != self.block_type:
+                return f"has {desc.block_type} blocks; the space uses {self.block_type} blocks"
+            if self.block_type in _BOTTLENECK:  # V, R, VR blocks have no b or g
+                if desc.bottleneck_ratio not in r["b"]:
+                    return f"b = {desc.bottleneck_ratio:g} is not in {r['b']}"
+                if desc.group_width not in r["g"]:
+                    return f"g = {desc.group_width} is not in {r['g']}"
             if desc.se_ratio != 0:
                 return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
             if desc.num_stages != NUM_STAGES:
@@ -1053,7 +1097,7 @@ class RegNetSpace(DesignSpace):
                         f"{qw.total_stages} stages by the paper's rule (stage i = the blocks of "
                         f"exponent i) but {qw.num_stages} distinct widths; Section 3.3 keeps only "
                         f"tuples where both are {NUM_STAGES}")
-            if any(gw != desc.group_width for gw in desc.group_widths):
+            if self.block_type in _BOTTLENECK and any(gw != desc.group_width for gw in desc.group_widths):
                 return (f"group width {desc.group_width} is clamped to {desc.group_widths} by a narrow "
                         "stage, so it is not shared")
             return None
@@ -1170,11 +1214,11 @@ def _regnet_size(name: str, reg: Regime) -> int:
     widths = exponent_widths(W0[:, None], WM[:, None], k[None, :], WIDTH_QUANTUM)
     distinct = np.all(np.diff(widths, axis=1) > 0, axis=1)
     good_bg = np.zeros(len(W0), dtype=np.int64)
-    for b in r["b"]:
+    for b in r["b"] if sp.block_type in _BOTTLENECK else ():
         for g in r["g"]:
             _, gc = compatible_widths(widths, np.full_like(widths, b), np.full_like(widths, g))
             good_bg += np.all(gc == g, axis=1)
-    good_bg *= distinct
+    good_bg = good_bg * distinct if sp.block_type in _BOTTLENECK else distinct.astype(np.int64)
     total = 0
     cap = dhi + 1
     rows = np.flatnonzero(good_bg)
@@ -1328,6 +1372,8 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
 
 # ================================================================================== registry
 
+_BOTTLENECK = ("X", "Y")  # the block types with a bottleneck ratio b and group width g
+
 _A_RULES = ("4 stages of X blocks", "d_i <= 16 (max_depth)", "w_i <= 1024 (max_width), multiple of 8",
             "b_i in {1, 2, 4}", "g_i in {1, 2, 4, 8, 16, 32}")
 
@@ -1375,6 +1421,24 @@ _VARIANTS: dict[str, DesignSpace] = {
     "RegNetX_6param_w0_eq_wa": RegNetSpace("RegNetX_6param_w0_eq_wa", False,
                                            _6PARAM_RULES + ("w0 = wa",), w0_equals_wa=True),
 }
+# Sec. 3.4 (Fig. 10): A, E and the six-parameter RegNetX with 5 stages and with other blocks.
+for _base in ("AnyNetX_A", "AnyNetX_E"):
+    _sp = _SPACES[_base]
+    assert isinstance(_sp, AnyNetXSpace)
+    _VARIANTS[f"{_base}_stages_5"] = AnyNetXSpace(
+        f"{_base}_stages_5", _sp.shared_b, _sp.shared_g, _sp.width_order, _sp.depth_order,
+        ("5 stages",) + _sp.rules[1:], stages=5)
+    for _bt in ("R", "V"):
+        _VARIANTS[f"{_base}_block_{_bt}"] = AnyNetXSpace(
+            f"{_base}_block_{_bt}", _sp.shared_b, _sp.shared_g, _sp.width_order, _sp.depth_order,
+            (f"4 stages of {_bt} blocks (no b or g)",)
+            + tuple(r for r in _sp.rules[1:] if " b" not in r and " g" not in r
+                    and not r.startswith(("b_", "g_"))), block_type=_bt)
+for _bt in ("R", "V"):
+    _VARIANTS[f"RegNetX_6param_block_{_bt}"] = RegNetSpace(
+        f"RegNetX_6param_block_{_bt}", False,
+        tuple(r for r in _6PARAM_RULES if not r.startswith(("b ", "g "))) + (f"{_bt} blocks",),
+        block_type=_bt)
 _ALL_SPACES = {**_SPACES, **_VARIANTS}
 # Names used before 0.2, accepted for one more release with a FutureWarning. "RegNet" was the
 # paper's six-parameter RegNetX of Section 3.3, "RegNetX" this library's refinement of it.
@@ -1390,8 +1454,9 @@ def design_space_names() -> list[str]:
 
 def variant_space_names() -> list[str]:
     """The variant spaces the paper trains to justify its rules: Fig. 7's constant and decreasing
-    widths (of AnyNetX_C) and depths (of AnyNetX_D), and Fig. 9's RegNetX with ``wm = 2`` or
-    ``w0 = wa``. :func:`design_space` knows them by name."""
+    widths (of AnyNetX_C) and depths (of AnyNetX_D), Fig. 9's RegNetX with ``wm = 2`` or
+    ``w0 = wa``, and Fig. 10's AnyNetX_A, AnyNetX_E with 5 stages and AnyNetX_A, AnyNetX_E,
+    RegNetX_6param with R or V blocks. :func:`design_space` knows them by name."""
     return list(_VARIANTS)
 
 

@@ -10,7 +10,7 @@ package's sweep command (:meth:`Experiment.command`), read with
 
 >>> import regnet_lab as rl
 >>> [e.name for e in rl.experiments()]
-['variants', 'band-0.7-2MF', 'band-6-18MF', 'epochs-10']
+['variants', 'band-0.7-2MF', 'band-6-18MF', 'epochs-10', 'block-R', 'block-V', 'stages-5']
 >>> rl.experiment("band-6-18MF").command("AnyNetX_A")
 'python -m regnet_lab sweep --space AnyNetX_A --n 50 --budget cpu --dataset fashion-mnist --seed 0 --out data/sweeps/cpu/band-6-18MF/AnyNetX_A.jsonl --workers 2 --no-progress --flops 6000000 18000000'
 """
@@ -88,6 +88,16 @@ _EXPERIMENTS = (
     Experiment("epochs-10", "Fig. 10, Sec. 3.4",
                "2.5x longer training: the cpu recipe for 10 epochs instead of 4 (budget "
                "cpu-long)", ("RegNetX_6param", "AnyNetX_E", "AnyNetX_A"), recipe="cpu-long"),
+    Experiment("block-R", "Fig. 10, Sec. 3.4",
+               "residual basic blocks (R: two 3x3 convs and a shortcut) instead of X blocks",
+               ("RegNetX_6param_block_R", "AnyNetX_E_block_R", "AnyNetX_A_block_R")),
+    Experiment("block-V", "Fig. 10, Sec. 3.4",
+               "vanilla blocks (V: two 3x3 convs, no shortcut) instead of X blocks",
+               ("RegNetX_6param_block_V", "AnyNetX_E_block_V", "AnyNetX_A_block_V")),
+    Experiment("stages-5", "Fig. 10, Sec. 3.4",
+               "5-stage networks instead of 4 (AnyNetX only so far: a 5-stage RegNet, exponents "
+               "0-4 by the paper's rule, is not in regnet_lab yet)",
+               ("AnyNetX_E_stages_5", "AnyNetX_A_stages_5")),
 )
 
 

@@ -111,7 +111,7 @@ def plan_sweep(space: str, n: int, budget: str = "cpu", dataset: str = "fashion-
     ``flops=None`` takes the budget's band (``Budget.flops_range``) or, if it has none, the
     regime's default band. ``n`` is at most :data:`MAX_MODELS`.
     """
-    from .budget import current_budget
+    from .budget import budget_names, current_budget
     from .data import canonical_dataset_name
     from .design_spaces import design_space
 
@@ -123,7 +123,7 @@ def plan_sweep(space: str, n: int, budget: str = "cpu", dataset: str = "fashion-
                            "the number of models; all are drawn before training starts")
     seed = check.seed(seed)
     if not isinstance(budget, str):
-        raise TypeError(f"budget must be a budget name, one of ci, cpu, gpu; got "
+        raise TypeError(f"budget must be a budget name, one of {', '.join(budget_names())}; got "
                         f"{type(budget).__name__} {budget!r}")
     bud = current_budget(budget)
     dataset = canonical_dataset_name(dataset)

@@ -142,3 +142,57 @@ def test_regnet_variant_samples_and_rules():
     other = rl.RegNetConfig(depth=12, w0=24, wa=30.0, wm=2.5, group_width=8)
     assert "differs from w0 = 24" in w0wa.why_not(other)
 
+
+
+# ------------------------------------------------------------- Sec. 3.4 (Fig. 10): stages, blocks
+
+FIG10 = {"AnyNetX_A_stages_5": (5, "X"), "AnyNetX_E_stages_5": (5, "X"),
+         "AnyNetX_A_block_R": (4, "R"), "AnyNetX_E_block_R": (4, "R"),
+         "AnyNetX_A_block_V": (4, "V"), "AnyNetX_E_block_V": (4, "V"),
+         "RegNetX_6param_block_R": (4, "R"), "RegNetX_6param_block_V": (4, "V")}
+
+
+@pytest.mark.parametrize("name", FIG10)
+def test_fig10_variant_samples(name):
+    stages, block = FIG10[name]
+    sp = rl.design_space(name)
+    base = rl.design_space(name.rsplit("_", 2)[0])
+    samples = sp.sample(40, seed=5, regime=FM, flops=BAND)
+    for c in samples:
+        a = c.to_anynet() if hasattr(c, "to_anynet") else c
+        assert a.num_stages == stages and a.block_type == block
+        assert BAND[0] <= rl.complexity(c, resolution=28).flops <= BAND[1]
+        assert sp.why_not(c, FM) is None
+        assert base.why_not(c, FM) is not None  # not a member of the X-block, 4-stage space
+    if name.startswith("AnyNetX_E"):
+        assert all(_follows(c.widths, "increasing") and _follows(c.depths, "increasing")
+                   for c in samples)
+    model = rl.build(samples[0])
+    n_params = sum(p.numel() for p in model.parameters())
+    assert n_params == rl.complexity(samples[0], resolution=28).params
+
+
+def test_fig10_anynet_sizes():
+    reg = _tiny()
+    D, W = reg.max_depth, reg.max_width // 8
+    assert rl.design_space("AnyNetX_A_stages_5").size(reg) == (D * W * 3 * 6) ** 5
+    assert rl.design_space("AnyNetX_A_block_R").size(reg) == (D * W) ** 4
+    assert rl.design_space("AnyNetX_E_block_V").size(reg) == math.comb(D + 3, 4) * math.comb(W + 3, 4)
+    assert rl.design_space("AnyNetX_E_block_V").network_count(reg) == rl.design_space(
+        "AnyNetX_E_block_V").size(reg)
+    e5 = sum(_follows(s, "increasing") for s in itertools.product(range(1, D + 1), repeat=5))
+    w5 = sum(_follows(s, "increasing") for s in itertools.product(range(8, 8 * W + 1, 8), repeat=5))
+    assert rl.design_space("AnyNetX_E_stages_5").size(reg) == e5 * w5 * 3 * 6
+
+
+def test_fig10_regnet_block_size_by_brute_force():
+    reg = replace(_tiny(), regnet_wm=(1.5, 1.6))
+    sp = rl.design_space("RegNetX_6param_block_R")
+    r = sp.ranges(reg)
+    count = sum(_four_stages(d, w0, wa_k / 10, wm_k / 1000)
+                for d in range(r["d"][0], r["d"][1] + 1)
+                for w0 in range(r["w0"][0], r["w0"][1] + 1, 8)
+                for wa_k in range(10, 241) for wm_k in range(1500, 1601))
+    assert count > 0 and sp.size(reg) == count
+    with pytest.raises(ValueError, match="block_type must be one of V, R, VR, X"):
+        ds.RegNetSpace("x", False, (), block_type="Z")
