@@ -970,12 +970,15 @@ class RegNetSpace(DesignSpace):
     _batch_schedule = (2048, 4096, 8192, 16384)
 
     def __init__(self, name: str, refined: bool, rules: Sequence[str], wm: Optional[float] = None,
-                 w0_equals_wa: bool = False, block_type: str = "X") -> None:
+                 w0_equals_wa: bool = False, block_type: str = "X", stages: int = NUM_STAGES) -> None:
         if block_type not in ("V", "R", "VR", "X"):
             raise ValueError(f"block_type must be one of V, R, VR, X (Section 3.4), got {block_type!r}")
         #: the block type (X; Section 3.4 also builds RegNets of V, R and VR blocks, which have
         #: no bottleneck ratio or group width)
         self.block_type = block_type
+        #: stages per network by the paper's rule (exponents 0 .. stages - 1, each present):
+        #: 4, or 5 for Section 3.4's 5-stage test
+        self.stages = check.positive_int(stages, "stages")
         self.name = name
         self.refined = refined
         self.rules = tuple(rules)
@@ -1031,10 +1034,11 @@ class RegNetSpace(DesignSpace):
         g = gs[rng.integers(0, len(gs), m)]
         wa = wa_k / _WA_SCALE
         wm = wm_k / _WM_SCALE
-        dep, wid, nst, total = _expand_regnet(d, w0.astype(np.float64), wa, wm)
-        ok = (nst == NUM_STAGES) & (total == NUM_STAGES)
-        b2 = np.broadcast_to(b[:, None], (m, NUM_STAGES))
-        g2 = np.broadcast_to(g[:, None], (m, NUM_STAGES))
+        S = self.stages
+        dep, wid, nst, total = _expand_regnet(d, w0.astype(np.float64), wa, wm, S)
+        ok = (nst == S) & (total == S)
+        b2 = np.broadcast_to(b[:, None], (m, S))
+        g2 = np.broadcast_to(g[:, None], (m, S))
         wid = np.where(ok[:, None], wid, WIDTH_QUANTUM)  # placeholders for rejected rows
         if self.block_type in _BOTTLENECK:
             w2, gc = compatible_widths(wid, b2, g2)
@@ -1050,7 +1054,10 @@ class RegNetSpace(DesignSpace):
         """A lower bound (every network of four stages of widths >= 8 costs at least as much as
         four single blocks of width 8, ``b = 4``, ``g = 1``); no upper bound is computed."""
         reg = _lookup_regime(regime)
-        small = AnyNetConfig((1,) * 4, (8,) * 4, (4,) * 4, (1,) * 4, **reg.overrides())
+        S = self.stages
+        bg = ((4,) * S, (1,) * S) if self.block_type in _BOTTLENECK else ((), ())
+        small = AnyNetConfig((1,) * S, (8,) * S, *bg, strides=(2,) * S, block_type=self.block_type,
+                             **reg.overrides())
         return complexity(small, resolution=reg.resolution).flops, None
 
     def _make(self, arrays, i, reg):
@@ -1089,29 +1096,32 @@ class RegNetSpace(DesignSpace):
                     return f"g = {desc.group_width} is not in {r['g']}"
             if desc.se_ratio != 0:
                 return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
-            if desc.num_stages != NUM_STAGES:
-                return f"expands to {desc.num_stages} stages, not {NUM_STAGES}"
+            if desc.num_stages != self.stages:
+                return f"expands to {desc.num_stages} stages, not {self.stages}"
             qw = desc.quantized
             if not qw.stages_are_exponents:
                 return (f"its rounded exponents {sorted(set(qw.exponents))} give "
                         f"{qw.total_stages} stages by the paper's rule (stage i = the blocks of "
                         f"exponent i) but {qw.num_stages} distinct widths; Section 3.3 keeps only "
-                        f"tuples where both are {NUM_STAGES}")
+                        f"tuples where both are {self.stages}")
             if self.block_type in _BOTTLENECK and any(gw != desc.group_width for gw in desc.group_widths):
                 return (f"group width {desc.group_width} is clamped to {desc.group_widths} by a narrow "
                         "stage, so it is not shared")
             return None
         c = desc
-        if c.num_stages != NUM_STAGES:
-            return f"has {c.num_stages} stages, not {NUM_STAGES}"
+        if c.num_stages != self.stages:
+            return f"has {c.num_stages} stages, not {self.stages}"
         if c.se_ratio != 0:
             return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
         if any(s != 2 for s in c.strides):
             return f"stage strides {c.strides} are not all 2"
-        if len(set(c.bottleneck_ratios)) > 1 or c.bottleneck_ratios[0] not in r["b"]:
-            return f"bottleneck ratios {c.bottleneck_ratios} are not one shared b in {r['b']}"
-        if len(set(c.group_widths)) > 1 or c.group_widths[0] not in r["g"]:
-            return f"group widths {c.group_widths} are not one shared g in {r['g']}"
+        if c.block_type != self.block_type:
+            return f"has {c.block_type} blocks; the space uses {self.block_type} blocks"
+        if self.block_type in _BOTTLENECK:
+            if len(set(c.bottleneck_ratios)) > 1 or c.bottleneck_ratios[0] not in r["b"]:
+                return f"bottleneck ratios {c.bottleneck_ratios} are not one shared b in {r['b']}"
+            if len(set(c.group_widths)) > 1 or c.group_widths[0] not in r["g"]:
+                return f"group widths {c.group_widths} are not one shared g in {r['g']}"
         if not r["d"][0] <= c.depth <= r["d"][1]:
             return f"total depth {c.depth} is outside {r['d'][0]}..{r['d'][1]}"
         if find_regnet_parameters(c, self, reg) is None:
@@ -1210,7 +1220,8 @@ def _regnet_size(name: str, reg: Regime) -> int:
     # keep g in all four stages after compatibility rounding, where the four widths are distinct.
     W0, WM = np.meshgrid(w0s, wms, indexing="ij")
     W0, WM = W0.ravel(), WM.ravel()
-    k = np.arange(NUM_STAGES, dtype=np.float64)
+    S = sp.stages
+    k = np.arange(S, dtype=np.float64)
     widths = exponent_widths(W0[:, None], WM[:, None], k[None, :], WIDTH_QUANTUM)
     distinct = np.all(np.diff(widths, axis=1) > 0, axis=1)
     good_bg = np.zeros(len(W0), dtype=np.int64)
@@ -1226,18 +1237,20 @@ def _regnet_size(name: str, reg: Regime) -> int:
     for start in range(0, len(rows), step):
         sel = rows[start:start + step]
         wa = W0[sel, None] if sp.w0_equals_wa else was[None, :]
-        j1, j2, j3, j4 = (first_block_of_exponent(kk, W0[sel, None], wa, WM[sel, None], cap)
-                          for kk in (1, 2, 3, 4))
-        # exponents 1, 2, 3 each start at their own block (none skipped), and d covers the first
-        # block of exponent 3 but none of exponent 4
-        ok = (j1 < j2) & (j2 < j3)
-        nd = np.where(ok, np.maximum(np.minimum(dhi, j4) - np.maximum(dlo, j3 + 1) + 1, 0), 0)
+        j = [first_block_of_exponent(kk, W0[sel, None], wa, WM[sel, None], cap)
+             for kk in range(1, S + 1)]
+        # exponents 1 .. S-1 each start at their own block (none skipped), and d covers the first
+        # block of exponent S-1 but none of exponent S (S = 4: j1 < j2 < j3, j3 < d <= j4)
+        ok = np.ones(j[0].shape, dtype=bool)
+        for a, b in zip(j[:S - 2], j[1:S - 1]):
+            ok &= a < b
+        nd = np.where(ok, np.maximum(np.minimum(dhi, j[S - 1]) - np.maximum(dlo, j[S - 2] + 1) + 1, 0), 0)
         total += int((nd.sum(axis=1) * good_bg[sel]).sum())
     return total
 
 
-def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
+                   stages: int = NUM_STAGES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectorised quantized linear rule (eqs. 2-4, ``q = 8``) for many parameter tuples.
 
     Works per *exponent* rather than per block: block ``j`` gets exponent ``>= k`` exactly when
@@ -1256,8 +1269,8 @@ def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
     exponent is below 3 both counts are only upper bounds (< 4).
     """
     m = d.shape[0]
-    depths = np.zeros((m, NUM_STAGES), dtype=np.int64)
-    widths = np.zeros((m, NUM_STAGES), dtype=np.int64)
+    depths = np.zeros((m, stages), dtype=np.int64)
+    widths = np.zeros((m, stages), dtype=np.int64)
     nst = np.zeros(m, dtype=np.int64)
     total = np.zeros(m, dtype=np.int64)
     # The last block's exponent bounds the number of stages (stages <= exponents present <= top + 1):
@@ -1265,19 +1278,20 @@ def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray
     # need so that the few with many exponents do not widen every row's arrays.
     last = block_exponents(w0, wa, wm, d - 1).astype(np.int64)  # exponents grow with j
     need = last + 1
-    hopeful = last >= NUM_STAGES - 1
+    hopeful = last >= stages - 1
     nst[~hopeful] = last[~hopeful] + 1
     total[~hopeful] = nst[~hopeful]
     for sel in (hopeful & (need <= 8), hopeful & (need > 8)):
         rows = np.flatnonzero(sel)
         if len(rows):
-            dep, wid, ns, tot = _expand_rows(d[rows], w0[rows], wa[rows], wm[rows], int(need[rows].max()))
+            dep, wid, ns, tot = _expand_rows(d[rows], w0[rows], wa[rows], wm[rows],
+                                             int(need[rows].max()), stages)
             depths[rows], widths[rows], nst[rows], total[rows] = dep, wid, ns, tot
     return depths, widths, nst, total
 
 
 def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
-                 kmax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 kmax: int, stages: int = NUM_STAGES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_expand_regnet` for rows whose exponents are all ``<= kmax``."""
     m = d.shape[0]
     k = np.arange(kmax + 1, dtype=np.float64)  # exponents 0..kmax
@@ -1299,9 +1313,9 @@ def _expand_rows(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
     # highest exponent present + 1 (the paper's stage count)
     total = kmax + 1 - np.argmax(present[:, ::-1], axis=1)
     stage_id = np.cumsum(new_stage, axis=1) - 1
-    depths = np.zeros((m, NUM_STAGES), dtype=np.int64)
-    widths = np.zeros((m, NUM_STAGES), dtype=np.int64)
-    for s_ in range(NUM_STAGES):
+    depths = np.zeros((m, stages), dtype=np.int64)
+    widths = np.zeros((m, stages), dtype=np.int64)
+    for s_ in range(stages):
         in_s = present & (stage_id == s_)
         depths[:, s_] = np.where(in_s, blocks, 0).sum(axis=1)
         widths[:, s_] = np.where(in_s, widths_k, 0).max(axis=1)
@@ -1330,13 +1344,16 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
         raise ValueError(f"{sp.name} is not a RegNet space")
     reg = _lookup_regime(regime)
     c = description
-    if c.num_stages != NUM_STAGES or len(set(c.bottleneck_ratios)) > 1 or len(set(c.group_widths)) > 1:
+    S, bottleneck = sp.stages, sp.block_type in _BOTTLENECK
+    if c.num_stages != S or c.block_type != sp.block_type:
         return None
-    b, g = c.bottleneck_ratios[0], c.group_widths[0]
+    if bottleneck and (len(set(c.bottleneck_ratios)) > 1 or len(set(c.group_widths)) > 1):
+        return None
+    b, g = (c.bottleneck_ratios[0], c.group_widths[0]) if bottleneck else (1, None)
     d = c.depth
     grid = sp._grid(reg)
     r = sp.ranges(reg)
-    if not grid["d"][0] <= d <= grid["d"][1] or b not in r["b"] or g not in r["g"]:
+    if not grid["d"][0] <= d <= grid["d"][1] or (bottleneck and (b not in r["b"] or g not in r["g"])):
         return None
     starts = np.cumsum((0,) + c.depths[:-1])
     ends = starts + np.asarray(c.depths) - 1
@@ -1345,24 +1362,28 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
     wm_all = np.arange(grid["wm"][0], grid["wm"][1] + 1)
     target = np.asarray(c.widths)
     w0_cands = [w0 for w0 in range(grid["w0"][0], grid["w0"][1] + 1, WIDTH_QUANTUM)
-                if make_compatible([w0], [b], [g]) == ((c.widths[0],), (g,))]
+                if (make_compatible([w0], [b], [g]) == ((c.widths[0],), (g,)) if bottleneck
+                    else w0 == c.widths[0])]
     for w0 in w0_cands:
         for chunk in np.array_split(wm_all, max(1, len(wm_all) // 64)):
             wa = np.repeat(wa_k / _WA_SCALE, len(chunk))
             wm = np.tile(chunk / _WM_SCALE, len(wa_k))
             s = block_exponents(float(w0), wa[:, None], wm[:, None], cols[None, :])  # eqs. 2-3
             w = exponent_widths(float(w0), wm[:, None], s, WIDTH_QUANTUM)  # eq. 4
-            w = w.reshape(-1, NUM_STAGES, 2)
+            w = w.reshape(-1, S, 2)
             # the paper's stage rule: stage i is exactly the blocks of exponent i
-            ok = np.all(s.reshape(-1, NUM_STAGES, 2) == np.arange(NUM_STAGES)[None, :, None], axis=(1, 2))
+            ok = np.all(s.reshape(-1, S, 2) == np.arange(S)[None, :, None], axis=(1, 2))
             ok &= np.all(w[:, :, 0] == w[:, :, 1], axis=1)
             ok &= np.all(w[:, 1:, 0] > w[:, :-1, 1], axis=1)
             pre = w[:, :, 0]
-            wc, gc = compatible_widths(pre, np.full_like(pre, b), np.full_like(pre, g))
-            ok &= np.all(wc == target[None, :], axis=1) & np.all(gc == g, axis=1)
+            if bottleneck:
+                wc, gc = compatible_widths(pre, np.full_like(pre, b), np.full_like(pre, g))
+                ok &= np.all(wc == target[None, :], axis=1) & np.all(gc == g, axis=1)
+            else:
+                ok &= np.all(pre == target[None, :], axis=1)
             for i in np.flatnonzero(ok):
                 cand = RegNetConfig(depth=d, w0=w0, wa=float(wa[i]), wm=float(wm[i]), group_width=g,
-                                    bottleneck_ratio=b)
+                                    bottleneck_ratio=b, block_type=sp.block_type)
                 if (cand.depths == c.depths and cand.widths == c.widths
                         and cand.group_widths == c.group_widths and cand.quantized.stages_are_exponents):
                     return cand.replace(stem_width=c.stem_width, stem_stride=c.stem_stride,
@@ -1434,6 +1455,9 @@ for _base in ("AnyNetX_A", "AnyNetX_E"):
             (f"4 stages of {_bt} blocks (no b or g)",)
             + tuple(r for r in _sp.rules[1:] if " b" not in r and " g" not in r
                     and not r.startswith(("b_", "g_"))), block_type=_bt)
+_VARIANTS["RegNetX_6param_stages_5"] = RegNetSpace(
+    "RegNetX_6param_stages_5", False,
+    tuple(r.replace("exactly 4 stages", "exactly 5 stages") for r in _6PARAM_RULES), stages=5)
 for _bt in ("R", "V"):
     _VARIANTS[f"RegNetX_6param_block_{_bt}"] = RegNetSpace(
         f"RegNetX_6param_block_{_bt}", False,
@@ -1455,8 +1479,8 @@ def design_space_names() -> list[str]:
 def variant_space_names() -> list[str]:
     """The variant spaces the paper trains to justify its rules: Fig. 7's constant and decreasing
     widths (of AnyNetX_C) and depths (of AnyNetX_D), Fig. 9's RegNetX with ``wm = 2`` or
-    ``w0 = wa``, and Fig. 10's AnyNetX_A, AnyNetX_E with 5 stages and AnyNetX_A, AnyNetX_E,
-    RegNetX_6param with R or V blocks. :func:`design_space` knows them by name."""
+    ``w0 = wa``, and Fig. 10's AnyNetX_A, AnyNetX_E and RegNetX_6param with 5 stages or with R or
+    V blocks. :func:`design_space` knows them by name."""
     return list(_VARIANTS)
 
 

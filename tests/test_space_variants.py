@@ -147,6 +147,7 @@ def test_regnet_variant_samples_and_rules():
 # ------------------------------------------------------------- Sec. 3.4 (Fig. 10): stages, blocks
 
 FIG10 = {"AnyNetX_A_stages_5": (5, "X"), "AnyNetX_E_stages_5": (5, "X"),
+         "RegNetX_6param_stages_5": (5, "X"),
          "AnyNetX_A_block_R": (4, "R"), "AnyNetX_E_block_R": (4, "R"),
          "AnyNetX_A_block_V": (4, "V"), "AnyNetX_E_block_V": (4, "V"),
          "RegNetX_6param_block_R": (4, "R"), "RegNetX_6param_block_V": (4, "V")}
@@ -196,3 +197,28 @@ def test_fig10_regnet_block_size_by_brute_force():
     assert count > 0 and sp.size(reg) == count
     with pytest.raises(ValueError, match="block_type must be one of V, R, VR, X"):
         ds.RegNetSpace("x", False, (), block_type="Z")
+
+
+def _stages_by_rule(d, w0, wa, wm, stages):
+    exps = [round(math.log((w0 + wa * j) / w0) / math.log(wm)) for j in range(d)]
+    widths = [round(w0 * wm ** k / 8) * 8 for k in sorted(set(exps))]
+    return sorted(set(exps)) == list(range(stages)) and len(set(widths)) == stages
+
+
+def test_five_stage_regnet_size_and_membership_by_the_rule():
+    reg = replace(_tiny(), regnet_depth=(5, 12), regnet_w0=(8, 16), regnet_wm=(1.5, 1.56))
+    sp = rl.design_space("RegNetX_6param_stages_5")
+    r = sp.ranges(reg)
+    count = 0
+    for d, w0, wa_k, wm_k in itertools.product(range(r["d"][0], r["d"][1] + 1), (8, 16),
+                                               range(10, 241), range(1500, 1561)):
+        if not _stages_by_rule(d, w0, wa_k / 10, wm_k / 1000, 5):
+            continue
+        widths = quantize_widths(w0, wa_k / 10, wm_k / 1000, d).stage_widths
+        for b, g in itertools.product(r["b"], r["g"]):
+            count += make_compatible(widths, [b] * 5, [g] * 5)[1] == (g,) * 5
+    assert count > 0 and sp.size(reg) == count
+    c = sp.sample(1, seed=1, regime=FM, flops=BAND)[0]
+    assert c.quantized.total_stages == 5 and c.quantized.stages_are_exponents
+    assert sp.contains(c.to_anynet(), FM)
+    assert "not 4" in rl.design_space("RegNetX_6param").why_not(c, FM)
