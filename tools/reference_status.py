@@ -1,5 +1,6 @@
-"""Print the state of a reference set as Markdown: per-space counts and errors, and the paper's
-comparisons (KS test, bootstrap interval, verdict), computed from the committed results.
+"""Print the state of a reference set as Markdown: per-space counts and errors, the paper's
+comparisons (KS test, bootstrap interval, verdict), and the populations of the experiments
+(regnet_lab.experiments), computed from the committed results.
 
     .venv/bin/python tools/reference_status.py [BUDGET]       (default: cpu)
 
@@ -11,6 +12,26 @@ from __future__ import annotations
 import sys
 
 import regnet_lab as rl
+
+
+def experiments_table(budget: str) -> None:
+    """One row per population of every experiment of rl.experiments() found under the budget."""
+    for e in rl.experiments():
+        print(f"- `{e.name}` ({e.where}): {e.setting}; n = {e.n} per space")
+    print()
+    print("| experiment | space | models | ok | min error (%) | median | median seconds |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for e in rl.experiments():
+        for space in e.spaces:
+            try:
+                f = rl.load_reference(space, budget=budget, ok_only=False, experiment=e.name)
+            except FileNotFoundError:
+                print(f"| {e.name} | {space} | not run yet | | | | |")
+                continue
+            ok = f[f["status"] == "ok"]
+            print(f"| {e.name} | {space} | {len(f)} | {len(ok)} "
+                  f"| {ok['error'].min():.2f} | {ok['error'].median():.2f} "
+                  f"| {ok['seconds'].median():.0f} |")
 
 
 def main(argv: list[str]) -> int:
@@ -43,6 +64,8 @@ def main(argv: list[str]) -> int:
               f"| {rl.format_pvalue(c.ks_pvalue)} | {c.mean_diff:.2f} [{c.mean_diff_ci[0]:.2f}, "
               f"{c.mean_diff_ci[1]:.2f}] | {c.best_quartile_diff:.2f} [{c.best_quartile_ci[0]:.2f}, "
               f"{c.best_quartile_ci[1]:.2f}] | {tost} | {r.verdict} |")
+    print()
+    experiments_table(budget)
     return 0
 
 
