@@ -13,6 +13,8 @@
   widths (Section 3.3, Fig. 8) and its error ``e_fit``.
 * :func:`results_frame` / :func:`good_range_frame`: one pandas row per model, and the good ranges
   of several columns at once.
+* :func:`random_search_curve`: the expected best error of ``k`` random models, and its
+  quantiles, exactly from a population's order statistics (Fig. 9, right; Section 3.3).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "fit_quantized_linear",
     "quantized_widths_grid",
     "results_frame",
+    "random_search_curve",
 ]
 
 _MAX_ELEMENTS = 4_000_000  # bound on temporary array sizes in the vectorised loops
@@ -874,3 +877,86 @@ def results_frame(descriptions: Iterable[Union[AnyNetConfig, RegNetConfig]],
         row["description"] = desc
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# ================================================================================== random search
+
+
+#: The largest ``k`` :func:`random_search_curve` accepts (a number of models drawn; far beyond
+#: it the expected best is the population's minimum to every digit a float holds).
+MAX_SEARCH_K = 10**12
+
+
+def _quantile_label(q: float) -> str:
+    return f"q{100 * q:g}"
+
+
+def random_search_curve(errors: Sequence[float], ks: Sequence[int],
+                        quantiles: Sequence[float] = (0.25, 0.5, 0.75)) -> Any:
+    """The best error of ``k`` random models of a population, for each ``k`` in ``ks``.
+
+    Fig. 9 (right) of the paper (Section 3.3) shows the "random search efficiency" of its
+    design spaces, how good the best of ``k`` randomly drawn models is as ``k`` grows, and
+    concludes that "searching over just ~32 random models is likely to yield good models". The
+    curve is a property of a population's error EDF (Section 2.2, eq. 1): drawing ``k`` models
+    of a trained population at random with replacement is drawing ``k`` times from its EDF.
+    The paper's text does not say how it computed the curve; the exact computation from the
+    order statistics below (no simulation) is this book's way. With the errors sorted,
+    ``e_(1) <= ... <= e_(n)``, the lowest index ``I`` among ``k`` uniform draws has
+    ``P(I > i) = ((n - i) / n)^k``, so
+
+    * the expected best is ``sum_i e_(i) [((n - i + 1) / n)^k - ((n - i) / n)^k]``;
+    * its ``q``-quantile is the smallest ``e_(i)`` with ``1 - ((n - i) / n)^k >= q`` (the
+      inverse of the best error's distribution function, as ``np.quantile(...,
+      method="inverted_cdf")`` defines it; ties are handled by the order statistics).
+
+    ``k = 1`` gives the mean error of the population, and as ``k`` grows the curve falls to
+    the population's minimum.
+
+    Args:
+        errors: the population's errors (at least one; NaN, infinity and booleans refused).
+        ks: the numbers of models drawn, positive integers, each at most once, e.g.
+            ``range(1, 101)``.
+        quantiles: quantiles of the best error to report, each in (0, 1], each at most once.
+
+    Returns:
+        A DataFrame indexed by ``k`` (in the order of ``ks``) with the column ``expected`` and
+        one column per quantile, named ``q25``, ``q50``, ``q75`` for the defaults (``q`` and the
+        quantile in percent).
+
+    Raises:
+        TypeError: a parameter of the wrong type (e.g. ``ks=[1.5]`` or ``ks=True``).
+        ValueError: empty or non-finite errors, ``k < 1``, a quantile outside (0, 1], or a
+            value repeated in ``ks`` or ``quantiles``.
+
+    >>> curve = random_search_curve([3.0, 1.0, 2.0], ks=[1, 2], quantiles=[0.5])
+    >>> curve.round(4).to_dict()
+    {'expected': {1: 2.0, 2: 1.5556}, 'q50': {1: 2.0, 2: 1.0}}
+    """
+    from collections import Counter
+
+    import pandas as pd
+
+    e = np.sort(_as_1d("errors", errors))
+    ks = check.int_sequence(ks, "ks", minimum=1, maximum=MAX_SEARCH_K, min_length=1,
+                            reason="a number of models drawn; for larger k use the "
+                                   "population's minimum")
+    qs = check.number_sequence(quantiles, "quantiles", minimum=0.0, maximum=1.0, open_low=True)
+    for name, values in (("ks", ks), ("quantiles", qs)):
+        repeated = sorted(v for v, count in Counter(values).items() if count > 1)
+        if repeated:
+            raise ValueError(f"{name} repeats {repeated}; give each value once")
+    n = e.size
+    above = (n - np.arange(n + 1)) / n  # above[i] = (n - i) / n, i = 0..n
+    rows = []
+    for k in ks:
+        survival = above ** float(k)  # survival[i] = P(I > i)
+        p_min = survival[:-1] - survival[1:]  # P(I = i), i = 1..n
+        cdf = 1.0 - survival[1:]  # P(I <= i)
+        # a tolerance of a few ulps keeps exact cases (q = 0.5, cdf = 1/2) on the right side
+        at = np.minimum(np.searchsorted(cdf, np.asarray(qs) - 1e-12, side="left"), n - 1)
+        row = {"expected": float(np.dot(e, p_min))}
+        row.update({_quantile_label(q): float(e[i]) for q, i in zip(qs, at)})
+        rows.append(row)
+    columns = ["expected"] + [_quantile_label(q) for q in qs]
+    return pd.DataFrame(rows, index=pd.Index(ks, name="k"), columns=columns)

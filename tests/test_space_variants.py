@@ -102,10 +102,12 @@ def test_anynet_variant_sizes_by_brute_force(name):
     assert "prints no size" in sp.size_explanation(reg)
 
 
-def _four_stages(d, w0, wa, wm):
+def _stages_by_rule(d, w0, wa, wm, stages=4):
+    """The paper's stage rule per block with the math module: exponents 0 .. stages-1, each
+    present, with distinct widths."""
     exps = [round(math.log((w0 + wa * j) / w0) / math.log(wm)) for j in range(d)]
     widths = [round(w0 * wm ** k / 8) * 8 for k in sorted(set(exps))]
-    return sorted(set(exps)) == [0, 1, 2, 3] and len(set(widths)) == 4
+    return sorted(set(exps)) == list(range(stages)) and len(set(widths)) == stages
 
 
 @pytest.mark.parametrize("name", ["RegNetX_6param_wm2", "RegNetX_6param_w0_eq_wa"])
@@ -123,7 +125,7 @@ def test_regnet_variant_sizes_by_brute_force(name):
                                        range(r["w0"][0], r["w0"][1] + 1, 8), wms):
         was = [float(w0)] if name.endswith("w0_eq_wa") else [k / 10 for k in range(10, 241)]
         for wa in was:
-            if not _four_stages(d, w0, wa, wm):
+            if not _stages_by_rule(d, w0, wa, wm):
                 continue
             widths = quantize_widths(w0, wa, wm, d).stage_widths
             for b, g in itertools.product(r["b"], r["g"]):
@@ -194,19 +196,13 @@ def test_fig10_regnet_block_size_by_brute_force():
     reg = replace(_tiny(), regnet_wa=(1.0, 8.0), regnet_wm=(1.5, 1.55))
     sp = rl.design_space("RegNetX_6param_block_R")
     r = sp.ranges(reg)
-    count = sum(_four_stages(d, w0, wa_k / 10, wm_k / 1000)
+    count = sum(_stages_by_rule(d, w0, wa_k / 10, wm_k / 1000)
                 for d in range(r["d"][0], r["d"][1] + 1)
                 for w0 in range(r["w0"][0], r["w0"][1] + 1, 8)
                 for wa_k in range(10, 81) for wm_k in range(1500, 1551))
     assert count > 0 and sp.size(reg) == count
     with pytest.raises(ValueError, match="block_type must be one of V, R, VR, X"):
         ds.RegNetSpace("x", False, (), block_type="Z")
-
-
-def _stages_by_rule(d, w0, wa, wm, stages):
-    exps = [round(math.log((w0 + wa * j) / w0) / math.log(wm)) for j in range(d)]
-    widths = [round(w0 * wm ** k / 8) * 8 for k in sorted(set(exps))]
-    return sorted(set(exps)) == list(range(stages)) and len(set(widths)) == stages
 
 
 def test_five_stage_regnet_size_and_membership_by_the_rule():

@@ -118,6 +118,15 @@ def restriction(v):  # chapter 12: reference models that obey "b = 1"
     return [f"so do {n_ok} of the {len(ref)} trained reference models"]
 
 
+def best_of_k(v):  # chapter 13: the expected best error of k random reference models
+    k = v["k"]
+    out = []
+    for space in rl.design_space_names():
+        curve = rl.random_search_curve(ranked(space)["error"], ks=[k])
+        out.append(f"{space}: expected best of {k} = {curve.loc[k, 'expected']:.2f}%")
+    return out
+
+
 EXPECTED = {
     ("01_resnet_to_xy_blocks", "explore"): block_costs,
     ("02_design_spaces", "show_subsample"): subsample,
@@ -131,4 +140,5 @@ EXPECTED = {
     ("10_regnet_trends", "show_range"): good_range,
     ("11_model_zoo_and_speed", "show_zoo_model"): zoo,
     ("12_design_your_own_space", "explore"): restriction,
+    ("13_regnet_under_test", "show_best_of_k"): best_of_k,
 }
