@@ -1,6 +1,7 @@
 """The experiments beyond the reference populations: registry, result folders, claims on them."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,11 @@ def test_committed_results_were_made_by_the_experiments_command(exp):
     assert files and set(files) <= {f"{s}.jsonl" for s in exp.spaces}
     for name in files:
         space = name[:-len(".jsonl")]
-        assert manifest[name]["command"] == exp.command(space)
+        # a population may be grown in steps (--n 10, 20, ... up to the experiment's n)
+        recorded = manifest[name]["command"]
+        steps = re.findall(r"--n (\d+) ", recorded)
+        assert len(steps) == 1 and 0 < int(steps[0]) <= exp.n, recorded
+        assert recorded.replace(f"--n {steps[0]} ", f"--n {exp.n} ") == exp.command(space)
         lines = (folder / name).read_text().splitlines()
         records = [json.loads(x) for x in lines if '"index"' in x]
         assert 0 < len(records) <= exp.n
