@@ -268,9 +268,16 @@ def dataset_info(name: str) -> DatasetInfo:
 
 
 def default_data_dir() -> Path:
-    """The repository's ``data/`` folder, or ``./data`` when the package lives elsewhere."""
-    repo_data = Path(__file__).resolve().parents[1] / "data"
-    return repo_data if repo_data.is_dir() else Path.cwd() / "data"
+    """The repository's ``data/`` folder when the package runs from a checkout of the book's
+    repository (an editable install: ``pyproject.toml`` beside the package), else ``./data``.
+
+    An installed copy (``pip install .``) lives in site-packages, where a ``data/`` folder
+    beside it belongs to no one, so it is never used (nor written to by downloads).
+    """
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "data").is_dir():
+        return root / "data"
+    return Path.cwd() / "data"
 
 
 def _search_dirs(root: Optional[PathLike], name: str) -> list[tuple[str, Path]]:

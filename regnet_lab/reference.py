@@ -53,7 +53,9 @@ def _candidates() -> list[Path]:
     env = os.environ.get(REFERENCE_ENV, "")
     if env and not env.startswith(("http://", "https://")):
         found.append(Path(env).expanduser())
-    found.append(Path(__file__).resolve().parent.parent / "data" / "sweeps")
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():  # a checkout (editable install), not site-packages
+        found.append(checkout / "data" / "sweeps")
     cwd = Path.cwd().resolve()
     found.extend(p / "data" / "sweeps" for p in (cwd, *cwd.parents))
     return found

@@ -162,11 +162,19 @@ def test_vanilla_block_has_no_shortcut_and_vr_no_final_activation():
         assert (r(x) >= 0).all() and r(x).shape == (2, 16, 3, 3)
 
 
-@pytest.mark.parametrize("block_type", BLOCKS)
-def test_block_type_round_trips_through_json(block_type):
-    cfg = network(block_type, 4, activation="silu")
+ROUND_TRIP = [("RegNetY-400MF", "Y", lambda: rl.zoo_config("RegNetY-400MF")),
+              ("RegNetY-400MF as AnyNet", "Y", lambda: rl.zoo_config("RegNetY-400MF").to_anynet())]
+ROUND_TRIP += [(f"{b} blocks, SiLU", b, lambda b=b: network(b, 4, activation="silu"))
+               for b in BLOCKS]
+
+
+@pytest.mark.parametrize("block_type, make", [case[1:] for case in ROUND_TRIP],
+                         ids=[case[0] for case in ROUND_TRIP])
+def test_descriptions_round_trip_through_json(block_type, make):
+    cfg = make()
     again = rl.config_from_dict(json.loads(json.dumps(cfg.to_dict())))
-    assert again == cfg and again.block_type == block_type
+    assert again == cfg and hash(again) == hash(cfg)
+    assert type(again) is type(cfg) and again.block_type == block_type
 
 
 def test_old_dicts_without_block_type_still_load():

@@ -17,8 +17,9 @@ NO_CONTROL_NEEDED = {"00_quick_tour.ipynb"}
 
 
 def toc_files() -> list[str]:
+    """The root page and every ``file:`` entry of _toc.yml, at any depth."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    found = []
+    found = [toc["root"]]
 
     def walk(node):
         if isinstance(node, dict):

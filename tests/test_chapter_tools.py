@@ -1,5 +1,9 @@
 """Tests of the library tools the chapters use (added for chapters 09-12)."""
 
+import pytest
+
+import regnet_lab as rl
+
 
 # ---- rl.label_points (chapter 11's speed figure) --------------------------------------------
 
@@ -212,39 +216,35 @@ def test_seed_noise_file_is_declared_as_package_data():
 # ---- rl.check_good_range (chapter 10's table of the paper's statements) -------------------
 
 
-def test_check_good_range_one_value_at_the_population_minimum_is_not_agreement():
-    import regnet_lab as rl
+DEPTHS = list(range(5, 17))  # sampled span 5..16
+WM = [1.5 + 0.01 * k for k in range(151)]  # 1.5 .. 3.0
+B = [1, 2, 4, 1, 2, 4]
+G = [1, 2, 4, 8, 16, 32]
 
-    depths = list(range(5, 17))  # sampled span 5..16
-    r = rl.check_good_range(depths, 5, 9, 5)
-    assert r.agrees == "not decisive"
+
+@pytest.mark.parametrize("values, args, log, agrees", [
+    (DEPTHS, (5, 9, 5), False, "not decisive"),  # one value at the population minimum
+    (WM, (2.3, 2.7, 2.5), False, "yes"),  # one value inside a narrow middle range
+    (WM, (1.6, 2.9, 2.5), False, "not decisive"),  # too wide
+    (WM, (2.6, 2.9, 2.5), False, "no"),
+    (B, (1, 1, 1), False, "yes"),  # an exact value
+    (B, (1, 2, 1), False, "not decisive"),
+    (G, (2, 32, 2, 32), True, "yes"),  # a named interval, on a log scale
+    (G, (1, 8, 2, 32), True, "not decisive"),
+    (G, (1, 1, 2, 32), True, "no"),
+])
+def test_check_good_range_agrees(values, args, log, agrees):
+    assert rl.check_good_range(values, *args, log=log).agrees == agrees
+
+
+def test_check_good_range_reading_and_cover():
+    r = rl.check_good_range(DEPTHS, 5, 9, 5)
     assert r.at_min and not r.at_max
     assert r.reading.startswith("smaller is better")
     assert abs(r.cover - 4 / 11) < 1e-12
-
-
-def test_check_good_range_one_value_inside_a_narrow_middle_range_agrees():
-    import regnet_lab as rl
-
-    wm = [1.5 + 0.01 * k for k in range(151)]  # 1.5 .. 3.0
-    assert rl.check_good_range(wm, 2.3, 2.7, 2.5).agrees == "yes"
-    assert rl.check_good_range(wm, 2.3, 2.7, 2.5).reading.startswith("a middle range")
-    assert rl.check_good_range(wm, 1.6, 2.9, 2.5).agrees == "not decisive"  # too wide
-    assert rl.check_good_range(wm, 2.6, 2.9, 2.5).agrees == "no"
-
-
-def test_check_good_range_exact_value_and_intervals():
-    import regnet_lab as rl
-
-    b = [1, 2, 4, 1, 2, 4]
-    assert rl.check_good_range(b, 1, 1, 1).agrees == "yes"
-    assert rl.check_good_range(b, 1, 2, 1).agrees == "not decisive"
-    g = [1, 2, 4, 8, 16, 32]
-    assert rl.check_good_range(g, 2, 32, 2, 32, log=True).agrees == "yes"
-    assert rl.check_good_range(g, 1, 8, 2, 32, log=True).agrees == "not decisive"
-    assert rl.check_good_range(g, 1, 1, 2, 32, log=True).agrees == "no"
+    assert rl.check_good_range(WM, 2.3, 2.7, 2.5).reading.startswith("a middle range")
     # on a log scale 4..8 of 1..32 is one fifth of the span
-    assert abs(rl.check_good_range(g, 4, 8, 2, 32, log=True).cover - 0.2) < 1e-12
+    assert abs(rl.check_good_range(G, 4, 8, 2, 32, log=True).cover - 0.2) < 1e-12
 
 
 def test_check_good_range_rejects_bad_input():

@@ -6,15 +6,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regnet_lab.cli import main
-
-REPO = Path(__file__).resolve().parents[1]
 
 DRIVER = r"""
 import contextlib, io, json, sys
@@ -56,17 +53,17 @@ def _cases(tmp):
     return [
         ["sweep", "--n", "2", "--out", out], ["sweep", "--space", "AnyNetX_A", "--out", out],
         ["sweep", "--space", "AnyNetX_A", "--n", "2"], [], ["train"], sw(("--foo", "1")),
-        sw(("--n", "abc")), sw(("--n", "0")), sw(("--n", "-5")), sw(("--n", "1e3")),
+        sw(("--n", "abc")), (sw(("--n", "0")), "n must be"), sw(("--n", "-5")), sw(("--n", "1e3")),
         sw(("--n", str(10**20))), sw(("--n", "100001")),
         sw(("--seed", "-1")), sw(("--seed", "x")), sw(("--seed", str(2**40))),
         sw(("--threads", "0")), sw(("--threads", "-1")), sw(("--threads", "1.5")),
         sw(("--workers", "0")), sw(("--workers", "-2")), sw(("--workers", str(10**6))),
         sw(("--flops", "inf", "inf")), sw(("--flops", "nan", "nan")), sw(("--flops", "1")),
         sw(("--flops", "5", "1")), sw(("--flops", "-1", "5")), sw(("--flops", "1e300", "1e301")),
-        sw(("--space", "AnyNetX_Z")), sw(("--space", "")), sw(("--budget", "huge")),
-        sw(("--dataset", "imagenet")), sw(("--executor", "tpu")), sw(("--executor", "slurm")),
-        sw(("--partition", "gpu")),
-        sw(("--out", str(tmp / "a_folder"))), sw(("--out", str(tmp / "pipe.jsonl"))),
+        (sw(("--space", "AnyNetX_Z")), "AnyNetX_A"), sw(("--space", "")),
+        (sw(("--budget", "huge")), "budget"), (sw(("--dataset", "imagenet")), "dataset"),
+        sw(("--executor", "tpu")), sw(("--executor", "slurm")), sw(("--partition", "gpu")),
+        (sw(("--out", str(tmp / "a_folder"))), "is a folder"), sw(("--out", str(tmp / "pipe.jsonl"))),
         sw(("--out", "/dev/full")), sw(("--out", str(tmp / "notes.txt"))),
         sw(("--out", str(tmp / "list.jsonl"))), sw(("--out", str(tmp / "binary.jsonl"))),
         sw(("--out", str(tmp / "nowhere" / "x" / "\0bad"))),
@@ -80,15 +77,18 @@ def _cases(tmp):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
 def test_bad_command_lines_exit_2_with_one_line_and_write_nothing(tmp_path):
-    cases = _cases(tmp_path)
+    # a case is argv, or (argv, text the error line must contain)
+    cases = [c if isinstance(c, tuple) else (c, "") for c in _cases(tmp_path)]
     before = sorted(p.name for p in tmp_path.rglob("*"))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    run = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(cases)], cwd=REPO, env=env,
-                         capture_output=True, text=True, timeout=300)
+    # run in tmp_path, not the checkout: `python -c` imports the regnet_lab of its working
+    # directory, and the installed package is the one under test
+    run = subprocess.run([sys.executable, "-c", DRIVER, json.dumps([a for a, _ in cases])],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout.strip().splitlines()[-1])
-    bad = [(argv, code, err) for argv, (code, err) in zip(cases, results)
-           if code != 2 or len(err.strip().splitlines()) != 1]
+    bad = [(argv, code, err) for (argv, text), (code, err) in zip(cases, results)
+           if code != 2 or len(err.strip().splitlines()) != 1 or text not in err]
     assert not bad, "\n".join(f"{a}: exit {c}: {e!r}" for a, c, e in bad)
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing created
     assert (tmp_path / "notes.txt").read_text() == "my notes\n"  # nothing erased
@@ -98,7 +98,7 @@ def test_bad_command_lines_exit_2_with_one_line_and_write_nothing(tmp_path):
 def test_the_real_entry_point_exits_2_with_one_line(tmp_path):
     for args in (["sweep", "--space", "AnyNetX_A", "--n", "0", "--out", str(tmp_path / "r")],
                  ["analyze", str(tmp_path / "missing.jsonl")]):
-        run = subprocess.run([sys.executable, "-m", "regnet_lab", *args], cwd=REPO,
+        run = subprocess.run([sys.executable, "-m", "regnet_lab", *args], cwd=tmp_path,
                              capture_output=True, text=True, timeout=300)
         assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1, run.stderr
 

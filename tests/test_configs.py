@@ -1,6 +1,5 @@
-"""Descriptions, the zoo and the network builder."""
-
-import json
+"""Descriptions, the zoo and the network builder (round trips through JSON, of every block type:
+tests/test_anynet_blocks.py)."""
 
 import pytest
 import torch
@@ -53,12 +52,6 @@ def test_regnet_config_aliases_and_expansion():
     assert (cfg.d, cfg.w0, cfg.wa, cfg.wm, cfg.b, cfg.g) == (22, 24, 24.48, 2.54, 1.0, 16)
     assert cfg.to_anynet().widths == cfg.widths
     assert len(cfg.block_widths) == 22
-
-
-@pytest.mark.parametrize("cfg", [rl.zoo_config("RegNetY-400MF"), rl.zoo_config("RegNetY-400MF").to_anynet()])
-def test_to_dict_round_trip_through_json(cfg):
-    again = rl.config_from_dict(json.loads(json.dumps(cfg.to_dict())))
-    assert again == cfg and hash(again) == hash(cfg)
 
 
 @pytest.mark.parametrize("kwargs,match", [

@@ -315,10 +315,3 @@ def test_download_goes_to_the_data_folder(isolated, monkeypatch):
     # the second time the files are there: no second download
     data.load_dataset("cifar-10", "train")
     assert len(calls) == 1
-
-
-def test_docstring_examples():
-    import doctest
-
-    result = doctest.testmod(data, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted >= 2

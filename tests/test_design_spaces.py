@@ -271,7 +271,7 @@ def test_paper_regime_sizes_closed_forms():
     assert rl.design_space("RegNetX_6param").grid_size() == 63 * 31 * 2559 * 1501 * 3 * 6
     assert s["RegNetX_6param"] < rl.design_space("RegNetX_6param").grid_size()
     expr, value = rl.design_space("RegNetX_6param").paper_formula()
-    assert value == 64 ** 4 * 6 * 3 and round(value / 1e8, 1) == 3.0
+    assert value == 64 ** 4 * 6 * 3  # 3.0e8 as printed
     assert rl.design_space("RegNetX_refined").paper_size() is None
     assert "4!" in rl.design_space("AnyNetX_E").size_explanation()
 

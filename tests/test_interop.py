@@ -270,15 +270,6 @@ def test_inconsistent_se_widths_raise() -> None:
         from_torchvision(tv)
 
 
-def test_docstring_examples() -> None:
-    import doctest
-
-    import regnet_lab.interop
-
-    result = doctest.testmod(regnet_lab.interop, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_unknown_builder_name_raises() -> None:
     with pytest.raises(ValueError, match="regnet_x_400mf"):
         compare_with_paper("regnet_z_1gf")

@@ -31,12 +31,6 @@ def test_notebook_is_clean_and_in_sync(path):
     assert sync_notebooks.problems(path, CONFIG, ROOT) == []
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_chapter_is_in_the_toc(path):
-    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    assert f"file: chapters/{path.stem}" in toc, f"{path.name} is not listed in _toc.yml"
-
-
 def test_badge_points_at_this_notebook_on_the_configured_branch():
     url, branch = sync_notebooks.repository(CONFIG)
     cell = sync_notebooks.badge_cell(CONFIG, "chapters/00_x.ipynb")

@@ -1,4 +1,5 @@
-"""The committed reference results load through rl.load_reference, from every place it looks."""
+"""The committed reference results load through rl.load_reference, from every place it looks
+(the same way whether regnet_lab is installed editable or not)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CPU = ROOT / "data" / "sweeps" / "cpu"
 
 
-def test_loads_every_space_from_the_checkout():
-    frame = rl.load_reference()
+def test_loads_every_space():
+    frame = rl.load_reference()  # from REGNET_LAB_REFERENCE (tests/conftest.py): the checkout's
     assert set(frame["space"]) == set(rl.design_space_names())
     assert (frame["status"] == "ok").all()
     assert frame["error"].between(0, 100).all()
@@ -37,6 +38,26 @@ def test_one_space_and_manifest():
 def test_bad_arguments_raise_value_error(bad):
     with pytest.raises(ValueError):
         rl.load_reference(**bad)
+
+
+def test_found_next_to_an_editable_install(tmp_path, monkeypatch):
+    """Place 2 of the search: data/sweeps of the checkout the package is imported from."""
+    monkeypatch.delenv(reference.REFERENCE_ENV, raising=False)
+    monkeypatch.setattr(reference, "__file__", str(ROOT / "regnet_lab" / "reference.py"))
+    monkeypatch.chdir(tmp_path)
+    assert rl.reference_dir("cpu") == CPU
+
+
+def test_found_above_the_working_directory(tmp_path, monkeypatch):
+    """Place 3: a wheel install has no data/sweeps beside it; a chapter run in a clone finds the
+    results in a parent of its working directory."""
+    monkeypatch.delenv(reference.REFERENCE_ENV, raising=False)
+    monkeypatch.setattr(reference, "__file__", str(tmp_path / "site" / "regnet_lab" / "reference.py"))
+    monkeypatch.chdir(ROOT / "chapters")
+    assert rl.reference_dir("cpu") == CPU
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="REGNET_LAB_REFERENCE"):
+        rl.reference_dir("cpu")
 
 
 def test_environment_folder_wins(tmp_path, monkeypatch):

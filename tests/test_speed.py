@@ -1,4 +1,5 @@
-"""rl.time_models: interleaved timing of several models, with clear errors for bad input."""
+"""rl.time_models: interleaved timing of several models, with clear errors for bad input. How the
+times of models of different cost compare is measured, not asserted: benchmarks/cost_vs_time.py."""
 
 from __future__ import annotations
 
@@ -20,13 +21,6 @@ def test_times_every_model(mode):
         assert r.seconds > 0 and r.images_per_second == pytest.approx(2 / r.seconds)
         assert r.mode == mode and r.rounds == 3 and r.device == "cpu" and r.spread >= 0
         assert set(r.to_dict()) >= {"name", "seconds", "images_per_second"}
-
-
-def test_a_heavier_model_is_slower():
-    big = rl.RegNetConfig(depth=8, w0=64, wa=32.0, wm=2.0, group_width=16, stem_width=32)
-    small, heavy = rl.time_models({"small": TINY, "big": big}, batch_size=4, resolution=32, rounds=5,
-                                  device="cpu")
-    assert heavy.seconds > small.seconds
 
 
 @pytest.mark.parametrize("bad", [dict(models={}), dict(batch_size=0), dict(rounds=0), dict(warmup=-1),

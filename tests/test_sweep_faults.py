@@ -23,8 +23,6 @@ from regnet_lab import sweep
 from regnet_lab.cli import main
 from regnet_lab.sweep import plan_sweep, read_results, run_sweep
 
-REPO = Path(__file__).resolve().parents[1]
-
 #: The fake trainer: instant, deterministic, an error that depends on the seed.
 FAKE = """
 def _fake_train(desc, dataset, budget, seed):
@@ -80,8 +78,11 @@ def _site(tmp_path, delay=0.0, die_in_worker=False, release=""):
 
 
 def _popen(site, *args, **kw):
-    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "regnet_lab", *args], cwd=REPO, env=env,
+    """``python -m regnet_lab`` with the fake's sitecustomize, run in ``site`` (in the checkout,
+    ``-m`` would import the checkout's regnet_lab instead of the installed one)."""
+    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH")) if p)
+    env = {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
+    return subprocess.Popen([sys.executable, "-m", "regnet_lab", *args], cwd=site, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
