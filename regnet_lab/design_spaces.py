@@ -408,7 +408,7 @@ def _ordered_log_uniform_int(rng: np.random.Generator, lo: int, hi: int, m: int,
     return out
 
 
-#: How per-stage depths or widths may follow each other in an AnyNetX space: ``"any"`` (A-C),
+#: How per-stage depths or widths may follow each other in an AnyNetX space, one of ``"any"`` (A-C),
 #: ``"increasing"`` (``v_{i+1} >= v_i``: widths in D, depths in E), and Fig. 7's alternatives
 #: ``"equal"`` (``v_{i+1} = v_i``) and ``"decreasing"`` (``v_{i+1} <= v_i``).
 STAGE_ORDERS = ("any", "increasing", "equal", "decreasing")
@@ -982,7 +982,7 @@ class RegNetSpace(DesignSpace):
         self.name = name
         self.refined = refined
         self.rules = tuple(rules)
-        #: Fig. 9 (middle)'s restrictions of the six-parameter space: a fixed ``wm`` (the paper
+        #: Fig. 9 (middle) restricts the six-parameter space in two ways, a fixed ``wm`` (the paper
         #: tries ``wm = 2``) and ``w0 = wa`` (then ``u_j = wa (j + 1)``); neither is imposed by
         #: the paper ("to maintain the diversity of models", Section 3.3).
         self.wm_fixed = wm
