@@ -24,6 +24,7 @@ from .analysis import EQUIVALENCE_MARGIN, format_pvalue, verdict_words
 from .analysis import GoodRangeCheck, check_good_range, random_search_curve
 from .claims import ClaimResult, PaperClaim, check_claim, paper_claims
 from .experiments import Experiment, experiment, experiment_names, experiments
+from .baselines import RESNET50_DEPTHS, RESNET_FAMILIES, match_complexity, resnet_style
 from .plotting import (STYLE, label_points, plot_edfs, plot_error_vs_param, plot_quantized_rule,
                        plot_widths, use_style)
 from .chapter_tools import stage_mflops, with_shared_block
@@ -50,8 +51,11 @@ _NEEDS_TORCH = {
     "DatasetNotFoundError": "data", "dataset_info": "data", "load_dataset": "data",
     "TrainResult": "training", "train": "training",
     "SpeedResult": "speed", "time_models": "speed",
+    "MOBILE_BASELINES": "torchvision_baselines", "count_module": "torchvision_baselines",
+    "match_mobile": "torchvision_baselines", "mobile_baseline": "torchvision_baselines",
 }
-_TORCH_MODULES = ("blocks", "network", "interop", "data", "training", "speed")
+_TORCH_MODULES = ("blocks", "network", "interop", "data", "training", "speed",
+                  "torchvision_baselines")
 
 
 def __getattr__(name: str):
@@ -98,6 +102,9 @@ __all__ = [
     "EQUIVALENCE_MARGIN", "verdict_words", "format_pvalue",
     "paper_claims", "check_claim", "PaperClaim", "ClaimResult",
     "experiments", "experiment", "experiment_names", "Experiment",
+    # Section 5's baselines
+    "resnet_style", "match_complexity", "RESNET_FAMILIES", "RESNET50_DEPTHS",
+    "mobile_baseline", "match_mobile", "count_module", "MOBILE_BASELINES",
     "STYLE", "use_style", "plot_edfs", "plot_error_vs_param", "plot_widths", "plot_quantized_rule",
     "label_points",
     "with_shared_block", "stage_mflops",

@@ -27,6 +27,7 @@ SCRIPT = textwrap.dedent("""
     assert rl.complexity("RegNetX-200MF").flops == 199040872
     v = rl.AnyNetConfig(depths=(1, 2, 2, 1, 1), widths=(16, 32, 64, 96, 128), block_type="VR")
     assert rl.summary(v, resolution=64).total == rl.complexity(v, resolution=64)
+    assert rl.complexity(rl.match_complexity("resnext", 4e6), resolution=28).flops > 0
     samples = rl.design_space("AnyNetX_E").sample(5, seed=0, regime="fashion-mnist")
     assert len(samples) == 5
     frame = rl.load_reference(["AnyNetX_A", "AnyNetX_E"])

@@ -127,6 +127,17 @@ def best_of_k(v):  # chapter 13: the expected best error of k random reference m
     return out
 
 
+def band_ordering(v):  # chapter 14: the three spaces of Fig. 10 in one flops band
+    experiment = None if v["band"] == "2-6 MF (reference)" else "band-6-18MF"
+    out = []
+    for space in ("AnyNetX_A", "AnyNetX_E", "RegNetX_6param"):
+        frame = rl.load_reference(space, experiment=experiment)
+        depth = np.median([sum(c.depths) for c in frame["description"]])
+        out.append(f"{space}: {len(frame)} models, mean error {frame['error'].mean():.2f}%, "
+                   f"median depth {depth:.0f}")
+    return out
+
+
 EXPECTED = {
     ("01_resnet_to_xy_blocks", "explore"): block_costs,
     ("02_design_spaces", "show_subsample"): subsample,
@@ -141,4 +152,5 @@ EXPECTED = {
     ("11_model_zoo_and_speed", "show_zoo_model"): zoo,
     ("12_design_your_own_space", "explore"): restriction,
     ("13_regnet_under_test", "show_best_of_k"): best_of_k,
+    ("14_generalization", "show_band"): band_ordering,
 }
