@@ -25,6 +25,7 @@ from .analysis import GoodRangeCheck, check_good_range, random_search_curve
 from .claims import ClaimResult, PaperClaim, check_claim, paper_claims
 from .experiments import Experiment, experiment, experiment_names, experiments
 from .baselines import RESNET50_DEPTHS, RESNET_FAMILIES, match_complexity, resnet_style
+from .retraining import Network, load_retrain, read_networks, retrain, write_networks
 from .plotting import (STYLE, label_points, plot_edfs, plot_error_vs_param, plot_quantized_rule,
                        plot_widths, use_style)
 from .chapter_tools import stage_mflops, with_shared_block
@@ -105,6 +106,7 @@ __all__ = [
     # Section 5's baselines
     "resnet_style", "match_complexity", "RESNET_FAMILIES", "RESNET50_DEPTHS",
     "mobile_baseline", "match_mobile", "count_module", "MOBILE_BASELINES",
+    "retrain", "Network", "read_networks", "write_networks", "load_retrain",
     "STYLE", "use_style", "plot_edfs", "plot_error_vs_param", "plot_widths", "plot_quantized_rule",
     "label_points",
     "with_shared_block", "stage_mflops",

@@ -341,18 +341,25 @@ EQUIVALENCE_MARGIN = 0.75
 
 _VERDICTS = {
     "better": ("holds", "suggested by KS only", "suggested by the mean only", "not shown",
-               "contradicted"),
+               "contradicted by the mean only", "contradicted by KS only", "contradicted"),
     "same": ("holds", "not shown either way", "contradicted"),
 }
 
 
 def verdict_words(expect: Optional[str] = None) -> list[str]:
-    """Every verdict :meth:`Comparison.verdict` can return, strongest first.
+    """Every verdict :meth:`Comparison.verdict` can return, from the strongest evidence for the
+    claim to the strongest evidence against it.
+
+    For ``"better"`` the words are symmetric around ``"not shown"``: each kind of evidence for
+    the claim (both tests, KS only, the mean only) has its mirror against it.
 
     Args:
         expect: ``"better"`` or ``"same"`` for the words of that kind of claim only; ``None``
             (default) for all of them, each once.
 
+    >>> verdict_words("better")  # doctest: +NORMALIZE_WHITESPACE
+    ['holds', 'suggested by KS only', 'suggested by the mean only', 'not shown',
+     'contradicted by the mean only', 'contradicted by KS only', 'contradicted']
     >>> verdict_words("same")
     ['holds', 'not shown either way', 'contradicted']
 
@@ -467,9 +474,13 @@ class Comparison:
         * ``"holds"``: KS rejects and the interval lies entirely above 0;
         * ``"suggested by KS only"``: KS rejects, b's mean is lower, the interval touches 0;
         * ``"suggested by the mean only"``: the interval lies above 0, KS does not reject;
-        * ``"contradicted"``: a difference the other way (KS rejects with b's mean higher, or
-          the interval lies entirely below 0);
-        * ``"not shown"``: neither test finds a difference.
+        * ``"not shown"``: neither test finds a difference;
+        * ``"contradicted by the mean only"``: the interval lies entirely below 0, KS does not
+          reject (the mirror of "suggested by the mean only");
+        * ``"contradicted by KS only"``: KS rejects, b's mean is higher, the interval touches 0
+          (the mirror of "suggested by KS only");
+        * ``"contradicted"``: KS rejects and the interval lies entirely below 0 (the mirror of
+          "holds").
 
         ``expect="same"``: the claim that a and b are alike (a restriction that costs nothing,
         e.g. A to B, Fig. 5), an equivalence question:
@@ -509,14 +520,18 @@ class Comparison:
             return "not shown either way"
         if margin is not None:
             raise ValueError("margin applies to expect='same' only")
-        if (ks and self.mean_diff < 0) or hi < 0:
-            return "contradicted"
         if ks and lo > 0:
             return "holds"
+        if ks and hi < 0:
+            return "contradicted"
         if ks and self.mean_diff > 0:
             return "suggested by KS only"
+        if ks and self.mean_diff < 0:
+            return "contradicted by KS only"
         if lo > 0:
             return "suggested by the mean only"
+        if hi < 0:
+            return "contradicted by the mean only"
         return "not shown"
 
 

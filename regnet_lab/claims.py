@@ -331,6 +331,10 @@ class PaperItem:
 
 
 _ISSUE18 = "not re-done yet: needs the experiments of issue 18"
+_SEC5 = ("not re-done yet: the networks are defined (regnet_lab.baselines: ResNet- and "
+         "ResNeXt-style AnyNets matched in flops or activations; "
+         "regnet_lab.torchvision_baselines: MobileNetV2 and EfficientNet-B0 adapted to 28 px and "
+         "scaled to a flops target), their training over several seeds is not run yet")
 _NO_CLAIM = "a picture of the method, not a claim to test"
 
 _ITEMS = (
@@ -438,7 +442,7 @@ _ITEMS = (
               scale="ImageNet numbers as published; no training", no_verdict="as for Fig. 15"),
     PaperItem("Fig. 17",
               NOT_STATED + " (issue 18 pairs it with Table 3, the comparison with ResNe(X)t at "
-              "matched flops and activations)", no_verdict=_ISSUE18 + " (item 6)"),
+              "matched flops and activations)", no_verdict=_SEC5),
     PaperItem("Fig. 18", NOT_STATED, no_verdict="-"),
     PaperItem("Fig. 19", NOT_STATED, no_verdict="-"),
     PaperItem("Fig. 20", NOT_STATED, no_verdict="-"),
@@ -454,10 +458,10 @@ _ITEMS = (
                          "with Table 1"),
     PaperItem("Table 2",
               NOT_STATED + " (issue 18 describes it as the comparison with mobile networks, "
-              "MobileNetV2 among them)", no_verdict=_ISSUE18 + " (item 6)"),
+              "MobileNetV2 among them)", no_verdict=_SEC5),
     PaperItem("Table 3",
               NOT_STATED + " (issue 18 describes it as the comparison with ResNet and ResNeXt "
-              "at matched flops and activations)", no_verdict=_ISSUE18 + " (item 6)"),
+              "at matched flops and activations)", no_verdict=_SEC5),
     PaperItem("Table 4",
               "EfficientNet against RegNet under the same 100-epoch training: \"at low flops, "
               "EfficientNet outperforms the RegNetY\", RegNetY is better at intermediate flops; "
@@ -466,7 +470,7 @@ _ITEMS = (
               "Sec. 5", ("11_model_zoo_and_speed",),
               "the published timings and errors, and speed measured on the reader's machine",
               scale="published ImageNet numbers; timings on this machine",
-              no_verdict="errors at our scale: " + _ISSUE18 + " (item 6)"),
+              no_verdict="errors at our scale: " + _SEC5),
     PaperItem("Table 5", NOT_STATED, no_verdict="-"),
     PaperItem("Table 6", NOT_STATED, no_verdict="-"),
     PaperItem("Table 7", NOT_STATED, no_verdict="-"),

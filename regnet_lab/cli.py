@@ -1,4 +1,6 @@
-"""Command line: ``python -m regnet_lab sweep ...`` and ``python -m regnet_lab analyze ...``.
+"""Command line: ``python -m regnet_lab sweep ...``, ``... retrain ...`` and ``... analyze ...``.
+
+``retrain`` trains a network list with several seeds (:mod:`regnet_lab.retraining`).
 
 Exit codes: 0 done; 1 the GPU failed (finished models are kept); 2 bad input (unknown space or
 dataset, ``n < 1``, an output path that cannot be written, a results file of another sweep, a
@@ -51,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="if another run is writing --out, wait for it instead of exiting")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    r = sub.add_parser("retrain", help="train a list of networks with several seeds (resumable)")
+    r.add_argument("--networks", required=True, help="JSON network list (regnet_lab.retraining)")
+    r.add_argument("--seeds", type=int, required=True, help="training seeds per network")
+    r.add_argument("--budget", default=None, help="ci, cpu, gpu or cpu-long (default: cpu, or gpu with CUDA)")
+    r.add_argument("--dataset", default="fashion-mnist", help="fashion-mnist or cifar-10")
+    r.add_argument("--out", required=True, help="JSON Lines results file (resumed if it exists)")
+    r.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    r.add_argument("--threads", type=int, default=None, help="torch threads per worker")
+    r.add_argument("--wait", action="store_true",
+                   help="if another run is writing --out, wait for it instead of exiting")
+
     a = sub.add_parser("analyze", help="write an HTML + PNG report of sweep results")
     a.add_argument("files", nargs="+", help="JSON Lines results files")
     a.add_argument("--out", default="report", help="output folder (default: ./report)")
@@ -100,6 +113,38 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retrain(args: argparse.Namespace) -> int:
+    import shlex
+
+    from .retraining import _read_runs, read_networks, retrain
+    from .sweep import check_output_path, record_run
+
+    networks = read_networks(args.networks)
+    out = check_output_path(args.out, "--out")
+    before = len(_read_runs(out, repair=False)) if out.is_file() else 0
+    command = f"{PROG} " + " ".join(shlex.quote(a) for a in args.argv)
+    start = time.time()
+    completed = False
+    records: list = []
+    try:
+        records = retrain(networks, args.seeds, out, budget=args.budget, dataset=args.dataset,
+                          workers=args.workers, threads=args.threads, wait=args.wait)
+        completed = True
+    finally:
+        try:
+            after = len(_read_runs(out, repair=False)) if out.is_file() else 0
+            if after > before or completed:
+                record_run(out, command, start, before, after, args.workers, args.threads,
+                           completed)
+        except (ValueError, OSError) as e:
+            print(f"{PROG} retrain: warning: the run was not added to manifest.json ({e})",
+                  file=sys.stderr)
+    ok = [r for r in records if r.get("status") == "ok"]
+    print(f"{len(records)}/{len(networks) * args.seeds} runs in {args.out} ({len(ok)} ok), "
+          f"{time.time() - start:.0f} s this run")
+    return 0
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from .report import write_report
 
@@ -131,7 +176,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .sweep import SweepDeviceError
 
         try:
-            return {"sweep": _sweep, "analyze": _analyze}[args.command](args)
+            return {"sweep": _sweep, "retrain": _retrain, "analyze": _analyze}[args.command](args)
         except SweepDeviceError as e:
             print(f"{PROG} {args.command}: {e}", file=sys.stderr)
             return 1

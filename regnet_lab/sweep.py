@@ -677,12 +677,13 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_local(tasks: list[SweepTask], workers: int) -> Iterator[dict[str, Any]]:
-    """Train ``tasks`` in ``workers`` processes; a worker that dies or cannot start ends the
-    sweep (``BrokenProcessPool`` becomes a ValueError) instead of being started again forever."""
+def _run_local(tasks: list, workers: int, job: Any = train_one) -> Iterator[dict[str, Any]]:
+    """Run ``job(task)`` (default :func:`train_one`) for every task in ``workers`` processes; a
+    worker that dies or cannot start ends the run (``BrokenProcessPool`` becomes a ValueError)
+    instead of being started again forever. ``job`` must be a module-level function."""
     if workers == 1:
         for task in tasks:
-            yield train_one(task)
+            yield job(task)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -695,7 +696,7 @@ def _run_local(tasks: list[SweepTask], workers: int) -> Iterator[dict[str, Any]]
         # during their start-up interrupts only the parent.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            futures = [pool.submit(train_one, task) for task in tasks]
+            futures = [pool.submit(job, task) for task in tasks]
         finally:
             signal.signal(signal.SIGINT, previous)
         try:

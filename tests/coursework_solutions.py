@@ -126,13 +126,15 @@ def my_verdict(comparison, expect="better", alpha=0.05, margin=None):
     lo, hi = comparison.mean_diff_ci
     if expect == "same":
         return "holds" if not ks and lo <= 0 <= hi else "contradicted"
-    if (ks and comparison.mean_diff < 0) or hi < 0:
-        return "contradicted"
     if ks and lo > 0:
         return "holds"
-    if ks and comparison.mean_diff > 0:
-        return "suggested by KS only"
-    return "suggested by the mean only" if lo > 0 else "not shown"
+    if ks and hi < 0:
+        return "contradicted"
+    if ks and comparison.mean_diff != 0:
+        return "suggested by KS only" if comparison.mean_diff > 0 else "contradicted by KS only"
+    if lo > 0:
+        return "suggested by the mean only"
+    return "contradicted by the mean only" if hi < 0 else "not shown"
 """, "expect='same'"),
     },
     "c": {

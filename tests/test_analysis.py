@@ -230,9 +230,16 @@ VERDICT_CASES = [
     ("better", 0.01, 0.3, (-0.1, 0.7), None, "suggested by KS only"),
     ("better", 0.20, 0.8, (0.1, 1.5), None, "suggested by the mean only"),
     ("better", 0.20, 0.3, (-0.2, 0.8), None, "not shown"),
-    ("better", 0.01, -0.3, (-0.7, 0.1), None, "contradicted"),  # KS, b's mean higher
-    ("better", 0.20, -0.8, (-1.5, -0.1), None, "contradicted"),  # interval below 0 alone
+    # the mirror images: the same evidence against the claim
+    ("better", 0.01, -1.0, (-1.5, -0.5), None, "contradicted"),  # KS and interval below 0
+    ("better", 0.01, -0.3, (-0.7, 0.1), None, "contradicted by KS only"),  # b's mean higher
+    ("better", 0.20, -0.8, (-1.5, -0.1), None, "contradicted by the mean only"),
     ("better", 0.01, 0.0, (-0.4, 0.4), None, "not shown"),  # KS only, no mean difference
+    # the d_decreasing>E numbers of chapter 8 (KS p 0.0098, -0.32 [-0.76, 0.12])
+    ("better", 0.0098, -0.32, (-0.76, 0.12), None, "contradicted by KS only"),
+    # the interval just touching 0 on either side is not "entirely" above or below it
+    ("better", 0.01, 0.4, (0.0, 0.8), None, "suggested by KS only"),
+    ("better", 0.01, -0.4, (-0.8, 0.0), None, "contradicted by KS only"),
     # "same": (d - m) / se = (0.1 - 0.75) / 0.2 = -3.25, TOST p ~ 8e-4
     ("same", 0.60, 0.1, (-0.3, 0.5), 0.2, "holds"),
     # a small but detectable difference, inside the margin, KS quiet: still equivalent
@@ -257,9 +264,25 @@ def test_every_verdict_word_is_reached():
         reached = {case[-1] for case in VERDICT_CASES if case[0] == expect}
         assert reached == set(rl.verdict_words(expect))
     assert set(rl.verdict_words()) == set(rl.verdict_words("better")) | set(rl.verdict_words("same"))
-    assert len(rl.verdict_words()) == len(set(rl.verdict_words())) == 6
+    assert len(rl.verdict_words()) == len(set(rl.verdict_words())) == 8
+    # "better" runs from the strongest evidence for the claim to its mirror image against it
+    better = rl.verdict_words("better")
+    assert better[0] == "holds" and better[-1] == "contradicted" and better[3] == "not shown"
+    mirror = {"holds": "contradicted", "suggested by KS only": "contradicted by KS only",
+              "suggested by the mean only": "contradicted by the mean only"}
+    for i, word in enumerate(better[:3]):
+        assert better[-1 - i] == mirror[word]
     with pytest.raises(ValueError, match="expect"):
         rl.verdict_words("worse")
+
+
+def test_better_verdict_is_symmetric_under_swapping_the_populations():
+    # a against b and b against a: the same evidence, read for and against the claim
+    words = rl.verdict_words("better")
+    for _, p, diff, (lo, hi), _, _ in (c for c in VERDICT_CASES if c[0] == "better"):
+        forward = _cmp(p, diff, (lo, hi)).verdict("better")
+        backward = _cmp(p, -diff, (-hi, -lo)).verdict("better")
+        assert words.index(forward) == len(words) - 1 - words.index(backward)
 
 
 def test_tost_matches_two_shifted_welch_tests():

@@ -16,7 +16,8 @@ def test_q3_examples(my_verdict):
     cases = [dict(comparison=comparison(p, d, ci, 0.2), expect=e)
              for p, d, ci in ((0.001, 1.0, (0.4, 1.6)), (0.5, 1.0, (0.4, 1.6)),
                               (0.001, 0.3, (-0.2, 0.8)), (0.5, 0.1, (-0.3, 0.5)),
-                              (0.001, -1.0, (-1.6, -0.4)), (0.5, 0.05, (-0.3, 0.4)))
+                              (0.001, -1.0, (-1.6, -0.4)), (0.5, 0.05, (-0.3, 0.4)),
+                              (0.001, -0.3, (-0.8, 0.2)), (0.5, -1.0, (-1.6, -0.4)))
              for e in ("better", "same")]
     want = [c["comparison"].verdict(c["expect"]) for c in cases]
     with unavailable([rl.Comparison.verdict], "q3", "apply the table yourself"):
