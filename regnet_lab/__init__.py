@@ -51,7 +51,7 @@ _NEEDS_TORCH = {
     "DATASETS": "data", "DatasetCorruptError": "data", "DatasetInfo": "data",
     "DatasetNotFoundError": "data", "dataset_info": "data", "load_dataset": "data",
     "TrainResult": "training", "train": "training",
-    "SpeedResult": "speed", "time_models": "speed",
+    "SpeedResult": "speed", "time_models": "speed", "fit_runtime": "speed", "RuntimeFit": "speed",
     "MOBILE_BASELINES": "torchvision_baselines", "count_module": "torchvision_baselines",
     "match_mobile": "torchvision_baselines", "mobile_baseline": "torchvision_baselines",
 }
@@ -83,7 +83,7 @@ __all__ = [
     "load_dataset", "Budget", "BUDGETS", "budget_names", "current_budget", "TrainResult", "train",
     "load_sweep", "plan_sweep", "run_sweep", "read_results",
     "load_reference", "reference_dir", "reference_manifest", "seed_noise_runs",
-    "SpeedResult", "time_models", "glue", "scientific",
+    "SpeedResult", "time_models", "fit_runtime", "RuntimeFit", "glue", "scientific",
     "explore", "slider", "dropdown", "toggle", "ExplorerError",
     "QuantizedWidths", "quantize_widths", "make_compatible",
     "AnyNetConfig", "RegNetConfig", "Description", "as_anynet", "config_from_dict",

@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping, Optional, Union
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -26,7 +27,7 @@ from . import validation as check
 from .configs import AnyNetConfig, RegNetConfig
 from .network import build
 
-__all__ = ["SpeedResult", "time_models"]
+__all__ = ["SpeedResult", "time_models", "RuntimeFit", "fit_runtime"]
 
 ModelLike = Union[nn.Module, AnyNetConfig, RegNetConfig, str]
 MODES = ("forward", "train")
@@ -139,3 +140,82 @@ def time_models(models: Mapping[str, ModelLike], batch_size: int = 16, resolutio
                                    device=str(dev), rounds=rounds,
                                    spread=(max(times[n]) - min(times[n])) / med))
     return results
+
+
+@dataclass(frozen=True)
+class RuntimeFit:
+    """The fit ``t = a * x + b * sqrt(x) + c`` of :func:`fit_runtime`.
+
+    Attributes:
+        a: the coefficient of the linear term, in seconds per unit of ``x``.
+        b: the coefficient of the square-root term, in seconds per square-root unit of ``x``.
+        c: the intercept, in seconds (0 when the fit was made without one).
+        r2: the coefficient of determination of the fit (1 is a perfect fit; with an intercept,
+            0 is no better than the mean time).
+        n: the number of (x, time) pairs fitted.
+        intercept: whether ``c`` was fitted.
+    """
+
+    a: float
+    b: float
+    c: float
+    r2: float
+    n: int
+    intercept: bool
+
+    def predict(self, x: Any) -> np.ndarray:
+        """The fitted times (seconds) at ``x`` (a number or an array of non-negative numbers)."""
+        v = np.asarray(x, dtype=float)
+        if np.any(~np.isfinite(v)) or np.any(v < 0):
+            raise ValueError("x must hold finite, non-negative numbers")
+        return self.a * v + self.b * np.sqrt(v) + self.c
+
+
+def fit_runtime(x: Any, seconds: Any, intercept: bool = True) -> RuntimeFit:
+    """Least-squares fit of measured times to ``t = a * x + b * sqrt(x) + c``.
+
+    Section 4 of the paper (Fig. 12) fits the inference time of its best models (64 images on
+    a V100) with a linear and a square-root term of their flops, and of their activations,
+    and finds both fit well. The paper does not state whether its fit has an intercept. This
+    function fits one by default (``intercept=True``): a measured step has a fixed cost (Python
+    dispatch, one call per layer, memory set-up) that does not grow with the model, and forcing
+    ``c = 0`` would push that cost into ``b``. With ``intercept=False`` the fit goes through the
+    origin, and ``r2`` is then measured against zero rather than against the mean time.
+
+    Args:
+        x: one number per model (flops or activations), all non-negative.
+        seconds: the measured time of each model (one batch), positive.
+        intercept: fit ``c`` (True) or fix it to 0 (False).
+
+    Returns:
+        A :class:`RuntimeFit` with the coefficients and R^2.
+
+    Raises:
+        ValueError: mismatched lengths, fewer pairs than coefficients plus one, negative or
+            non-finite ``x``, non-positive or non-finite ``seconds``, or ``x`` taking a single
+            value.
+
+    Example:
+        >>> fit = fit_runtime([1, 4, 9, 16, 25], [0.8, 1.9, 3.4, 5.3, 7.6])
+        >>> round(fit.a, 3), round(fit.b, 3), round(fit.c, 3), round(fit.r2, 4)
+        (0.2, 0.5, 0.1, 1.0)
+    """
+    intercept = check.flag(intercept, "intercept")
+    k = 3 if intercept else 2
+    xs = np.array(check.number_sequence(x, "x", minimum=0.0, min_length=k + 1), dtype=float)
+    ts = np.array(check.number_sequence(seconds, "seconds", minimum=0.0, open_low=True,
+                                        min_length=k + 1), dtype=float)
+    if xs.size != ts.size:
+        raise ValueError(f"x and seconds must have the same length, got {xs.size} and {ts.size}")
+    if np.ptp(xs) == 0:
+        raise ValueError("x must take more than one value to fit a runtime law")
+    columns = [xs, np.sqrt(xs)] + ([np.ones_like(xs)] if intercept else [])
+    design = np.column_stack(columns)
+    coef, *_ = np.linalg.lstsq(design, ts, rcond=None)
+    fitted = design @ coef
+    ss_res = float(np.sum((ts - fitted) ** 2))
+    ss_tot = float(np.sum((ts - ts.mean()) ** 2) if intercept else np.sum(ts ** 2))
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+    c = float(coef[2]) if intercept else 0.0
+    return RuntimeFit(a=float(coef[0]), b=float(coef[1]), c=c, r2=r2, n=int(xs.size),
+                      intercept=intercept)

@@ -138,6 +138,16 @@ def band_ordering(v):  # chapter 14: the three spaces of Fig. 10 in one flops ba
     return out
 
 
+BANDS_15 = {"0.7-2 MF": "band-0.7-2MF", "2-6 MF": None, "6-18 MF": "band-6-18MF"}
+
+
+def band_range(v):  # chapter 15: the good range of one parameter in one flops band
+    frame = rl.load_reference(["RegNetX_refined"], budget="cpu", experiment=BANDS_15[v["band"]])
+    frame = frame.sort_values("error").reset_index(drop=True)
+    band = rl.bootstrap_good_range(frame[v["parameter"]], frame["error"])
+    return [f"{v['parameter']} in {v['band']}: good range [{band.lo:.3g}, {band.hi:.3g}]"]
+
+
 EXPECTED = {
     ("01_resnet_to_xy_blocks", "explore"): block_costs,
     ("02_design_spaces", "show_subsample"): subsample,
@@ -153,4 +163,5 @@ EXPECTED = {
     ("12_design_your_own_space", "explore"): restriction,
     ("13_regnet_under_test", "show_best_of_k"): best_of_k,
     ("14_generalization", "show_band"): band_ordering,
+    ("15_regimes_and_runtime", "show_band_range"): band_range,
 }
