@@ -22,8 +22,12 @@ parameters and activations (not applied here), and Section 5 limits depth to ``1
 (Before regnet_lab 0.2 these two spaces were called "RegNet" and "RegNetX"; the old names still
 work, with a FutureWarning.) Besides these seven, :func:`variant_space_names` lists the spaces
 the paper trains to justify a rule and then leaves (Fig. 7's constant and decreasing widths and
-depths, Fig. 9's ``wm = 2`` and ``w0 = wa``, Fig. 10's 5 stages and R and V blocks); the
-experiments of :mod:`regnet_lab.experiments` train them. Each space here is a
+depths, Fig. 9's ``wm = 2`` and ``w0 = wa``, Fig. 10's 5 stages and R and V blocks, Fig. 14's
+inverted bottleneck, depthwise convolution and RegNetY, Appendix B's fixed depth, 3 stages and
+Swish, and Section 4's constrained space without its parameter and activation limits,
+``RegNetX_constrained_no_limits``); the experiments of :mod:`regnet_lab.experiments` train them.
+Where the paper leaves a detail of those open, :class:`RegNetSpace` says which reading this
+library assumes. Each space here is a
 :class:`DesignSpace` with
 
 * :meth:`DesignSpace.sample`: ``n`` descriptions drawn from the space, reproducibly, optionally
@@ -105,7 +109,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import validation as check
-from .configs import AnyNetConfig, Description, RegNetConfig
+from .configs import AnyNetConfig, Description, RegNetConfig, bottleneck_width
 from .counting import block_cost, complexity, head_cost, stem_cost
 from .quantization import (block_exponents, compatible_widths, exponent_widths,
                            first_block_of_exponent, make_compatible)
@@ -185,6 +189,13 @@ class Regime:
         regnetx_wm: RegNetX_refined's ``wm`` range (``wm >= 2``, Section 4).
         flops_band: default band ``(low, high)`` in multiply-adds for ``sample(flops="default")``.
         note: where the numbers come from.
+        regnet_fixed_depth: the one depth of ``RegNetX_6param_fixed_depth`` (Appendix B's
+            ``d = 20`` at 224px). THIS LIBRARY'S ASSUMPTION for the small regimes: ``d = 6``, the
+            centre of the refined depth window ``4..8`` as 20 is the centre of the paper's
+            ``12..28``; the median depth of the best 25 of the 100 reference ``RegNetX_refined``
+            models (Fashion-MNIST, 2-6 MF) is also 6 (the quarter rule alone would give 5).
+        constrained_depth: the depth range of ``RegNetX_constrained_no_limits`` (Section 4's
+            ``d <= 40``); divided by 4 like every size bound, ``d <= 10`` in the small regimes.
     """
 
     name: str
@@ -203,6 +214,8 @@ class Regime:
     regnetx_wm: tuple[float, float]
     flops_band: tuple[int, int]
     note: str = ""
+    regnet_fixed_depth: int = 20
+    constrained_depth: tuple[int, int] = (1, 40)
 
     def overrides(self) -> dict[str, int]:
         """The description fields this regime fixes (stem, input channels, classes)."""
@@ -238,6 +251,7 @@ _SMALL_COMMON: dict[str, Any] = dict(
     stem_width=16, stem_stride=1, max_depth=4, max_width=256,
     regnet_depth=(1, 16), regnet_w0=(8, 64), regnet_wa=(0.1, 64.0), regnet_wm=(1.5, 3.0),
     regnetx_depth=(4, 8), regnetx_wm=(2.0, 3.0),
+    regnet_fixed_depth=6, constrained_depth=(1, 10),
 )
 
 _FASHION = Regime(
@@ -451,7 +465,7 @@ def _order_count(k: int, order: str, length: int = NUM_STAGES) -> int:
 
 
 def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, reg: Regime,
-                  block_type: str = "X") -> np.ndarray:
+                  block_type: str = "X", se_ratio: float = 0.0) -> np.ndarray:
     """flops of many networks at once: :func:`regnet_lab.counting.complexity`'s own per-layer
     functions, applied to arrays (one network per row).
 
@@ -465,6 +479,11 @@ def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, re
         first, h_out = block_cost(block_type, 0.0, w_in, wi, 2, b[:, i], g[:, i], h)
         rest, _ = block_cost(block_type, 0.0, wi, wi, 1, b[:, i], g[:, i], h_out)
         total += first.flops + (d[:, i] - 1) * rest.flops
+        if se_ratio > 0:  # Y blocks: SE's two 1x1 convs with bias, counted at 1x1 (as counting.py)
+            w_b = bottleneck_width(wi, b[:, i])
+            for w_blk, times in ((w_in, 1), (wi, d[:, i] - 1)):
+                w_se = np.round(se_ratio * w_blk).astype(np.int64)  # se_width, half to even
+                total += times * (2 * w_b * w_se + w_se + w_b)
         w_in, h = wi, h_out
     return total + head_cost(w_in, reg.num_classes).flops
 
@@ -953,8 +972,35 @@ class RegNetSpace(DesignSpace):
       constrained" has both) and ``12 <= d <= 28`` (Section 5's depth window). Section 4's limits
       on parameters and activations are not applied.
 
+    Membership also checks the block type, the SE ratio and the activation (a SiLU network is
+    not in the ReLU space; before the Appendix B variant existed, the activation was not tested).
+
     Small-image regimes use the ranges of :class:`Regime` (``d <= 16``, ``w0, wa <= 64``,
     refined ``4 <= d <= 8``).
+
+    The variants of Section 4 and Appendix B are the six-parameter space with one option
+    changed (the keyword arguments; left out, the space is exactly the one above, sample for
+    sample). Details the paper, as recorded for this project, leaves open are THIS LIBRARY'S
+    ASSUMPTIONS, marked (A):
+
+    * ``RegNetX_6param_inverted`` (Fig. 14): ``b in {1/8, 1/4, 1/2, 1}``, the powers of two in the
+      paper's ``1/8 <= b <= 1`` (A; the base set ``{1, 2, 4}`` is powers of two too).
+    * ``RegNetX_6param_depthwise`` (Fig. 14): ``g = 1``, ``b`` still in ``{1, 2, 4}`` (A: the
+      paper may have combined it with the inverted bottleneck).
+    * ``RegNetY_6param`` (Fig. 14): Y blocks, the X block with SE of ratio 0.25 of the block's
+      input width, the ratio of the zoo's RegNetY models.
+    * ``RegNetX_6param_swish`` (Appendix B): SiLU (Swish) instead of ReLU everywhere.
+    * ``RegNetX_6param_fixed_depth`` (Appendix B): one depth, ``Regime.regnet_fixed_depth``:
+      the paper's ``d = 20`` at 224px, ``d = 6`` in the small regimes (A: 20 is the centre of
+      Section 5's window ``12..28``, 6 of our refined window ``4..8``; the best quarter of the
+      reference RegNetX_refined population has median depth 6; the plain quarter rule gives 5).
+    * ``RegNetX_6param_stages_3`` (Appendix B): exactly 3 stages by the paper's rule (exponents
+      0, 1, 2, each present), as ``RegNetX_6param_stages_5`` has 5.
+    * ``RegNetX_constrained_no_limits`` (Section 4, Fig. 13): ``b = 1``, ``wm >= 2`` and
+      ``d <= 40`` (``Regime.constrained_depth``: ``d <= 10`` in the small regimes, divided by 4
+      like every size bound). The paper's limits on parameters and activations are left out (A):
+      their values are not recorded for this project, so the space is named for what it lacks.
+      It differs from ``RegNetX_refined`` only in its depths (``d <= 10`` against ``4..8``).
 
     Sampling: exactly pycls's ``regnet_sampler`` for ``d, w0, wa, wm`` (see the module
     docstring), ``b`` and ``g`` uniform on the paper's sets; draws that are not four-stage RegNets
@@ -970,9 +1016,44 @@ class RegNetSpace(DesignSpace):
     _batch_schedule = (2048, 4096, 8192, 16384)
 
     def __init__(self, name: str, refined: bool, rules: Sequence[str], wm: Optional[float] = None,
-                 w0_equals_wa: bool = False, block_type: str = "X", stages: int = NUM_STAGES) -> None:
-        if block_type not in ("V", "R", "VR", "X"):
-            raise ValueError(f"block_type must be one of V, R, VR, X (Section 3.4), got {block_type!r}")
+                 w0_equals_wa: bool = False, block_type: str = "X", stages: int = NUM_STAGES, *,
+                 bottleneck_ratios: Optional[Sequence[float]] = None,
+                 group_widths: Optional[Sequence[int]] = None, se_ratio: float = 0.0,
+                 activation: str = "relu", depth: Optional[str] = None) -> None:
+        if block_type not in ("V", "R", "VR", "X", "Y"):
+            raise ValueError(f"block_type must be one of V, R, VR, X (Section 3.4) or Y (Section 4), "
+                             f"got {block_type!r}")
+        if isinstance(se_ratio, bool) or not isinstance(se_ratio, Real) or not 0 <= se_ratio < 1:
+            raise ValueError(f"se_ratio must be a number in [0, 1), got {se_ratio!r}")
+        if (block_type == "Y") != (se_ratio > 0):
+            raise ValueError(f"se_ratio must be > 0 exactly for Y blocks (X + SE), got se_ratio "
+                             f"{se_ratio!r} with block_type {block_type!r}")
+        if activation not in ("relu", "silu"):
+            raise ValueError(f"activation must be 'relu' or 'silu', got {activation!r}")
+        if depth not in (None, "fixed", "constrained"):
+            raise ValueError(f"depth must be None, 'fixed' or 'constrained', got {depth!r}")
+        for what, vals in (("bottleneck_ratios", bottleneck_ratios), ("group_widths", group_widths)):
+            if vals is not None and (not len(vals) or any(
+                    isinstance(v, bool) or not isinstance(v, Real) or not v > 0 for v in vals)):
+                raise ValueError(f"{what} must be a non-empty sequence of positive numbers, got {vals!r}")
+        if bottleneck_ratios is not None and any(
+                v < 1 and not float(1 / v).is_integer() for v in bottleneck_ratios):
+            raise ValueError("an inverted bottleneck ratio b < 1 must be 1/m for an integer m, got "
+                             f"{tuple(bottleneck_ratios)!r}")
+        #: the b and g choices when they are not the paper's sets (Fig. 14's inverted bottleneck
+        #: ``1/8 <= b <= 1`` and depthwise ``g = 1``); ``None`` keeps ``{1, 2, 4}`` (``b = 1`` when
+        #: refined) and ``{1, 2, 4, 8, 16, 32}``
+        self.bottleneck_choices = None if bottleneck_ratios is None else tuple(
+            int(v) if float(v).is_integer() else float(v) for v in bottleneck_ratios)
+        self.group_choices = None if group_widths is None else tuple(int(v) for v in group_widths)
+        #: The SE ratio of the blocks, 0 for X blocks or RegNetY's 0.25 (Section 4, Fig. 14).
+        self.se_ratio = float(se_ratio)
+        #: The activation of every block, ``"relu"`` or ``"silu"`` (Swish, Appendix B).
+        self.activation = activation
+        #: Where the depth range comes from, ``None`` (the regime's ``regnet_depth``, or
+        #: ``regnetx_depth`` when refined), ``"fixed"`` (one depth, the regime's
+        #: ``regnet_fixed_depth``; Appendix B) or ``"constrained"`` (``constrained_depth``; Sec. 4)
+        self.depth_rule = depth
         #: the block type (X; Section 3.4 also builds RegNets of V, R and VR blocks, which have
         #: no bottleneck ratio or group width)
         self.block_type = block_type
@@ -993,13 +1074,20 @@ class RegNetSpace(DesignSpace):
         """Inclusive ranges of ``d, w0, wa, wm`` and the ``b``, ``g`` choices under ``regime``."""
         reg = _lookup_regime(regime)
         wm = reg.regnetx_wm if self.refined else reg.regnet_wm
+        if self.depth_rule == "fixed":
+            depth = (reg.regnet_fixed_depth, reg.regnet_fixed_depth)
+        elif self.depth_rule == "constrained":
+            depth = tuple(reg.constrained_depth)
+        else:
+            depth = reg.regnetx_depth if self.refined else reg.regnet_depth
+        b = (1,) if self.refined else BOTTLENECK_RATIOS
         return {
-            "d": reg.regnetx_depth if self.refined else reg.regnet_depth,
+            "d": depth,
             "w0": reg.regnet_w0,
             "wa": reg.regnet_wa,
             "wm": wm if self.wm_fixed is None else (self.wm_fixed, self.wm_fixed),
-            "b": (1,) if self.refined else BOTTLENECK_RATIOS,
-            "g": GROUP_WIDTHS,
+            "b": b if self.bottleneck_choices is None else self.bottleneck_choices,
+            "g": GROUP_WIDTHS if self.group_choices is None else self.group_choices,
         }
 
     def _grid(self, reg: Regime) -> dict[str, tuple[int, int]]:
@@ -1028,7 +1116,7 @@ class RegNetSpace(DesignSpace):
             wm_k = _grid_log_uniform(rng, float(r["wm"][0]), float(r["wm"][1]), 1 / _WM_SCALE, m)
         else:
             wm_k = np.full(m, int(round(self.wm_fixed * _WM_SCALE)), dtype=np.int64)
-        bs = np.asarray(r["b"], dtype=np.int64)
+        bs = np.asarray(r["b"], dtype=_b_dtype(r["b"]))
         gs = np.asarray(r["g"], dtype=np.int64)
         b = bs[rng.integers(0, len(bs), m)]
         g = gs[rng.integers(0, len(gs), m)]
@@ -1045,7 +1133,7 @@ class RegNetSpace(DesignSpace):
             ok &= np.all(gc == g2, axis=1)
         else:  # V, R, VR: b = 1 and one group per conv (the draws of b and g are not used)
             w2, gc, b2 = wid, wid, np.ones_like(wid)
-        fl = _anynet_flops(dep, w2, b2, gc, reg, self.block_type)
+        fl = _anynet_flops(dep, w2, b2, gc, reg, self.block_type, self.se_ratio)
         arrays = {"depth": d, "w0": w0, "wa_k": wa_k, "wm_k": wm_k, "b0": b, "g0": g,
                   "d": dep, "w": w2, "g": gc}
         return arrays, ok, fl
@@ -1057,16 +1145,18 @@ class RegNetSpace(DesignSpace):
         S = self.stages
         bg = ((4,) * S, (1,) * S) if self.block_type in _BOTTLENECK else ((), ())
         small = AnyNetConfig((1,) * S, (8,) * S, *bg, strides=(2,) * S, block_type=self.block_type,
-                             **reg.overrides())
+                             se_ratio=self.se_ratio, **reg.overrides())
         return complexity(small, resolution=reg.resolution).flops, None
 
     def _make(self, arrays, i, reg):
+        b0 = arrays["b0"][i]
+        b0 = int(b0) if float(b0).is_integer() else float(b0)  # 1/2, 1/4, 1/8: exact binary floats
         return RegNetConfig(
             depth=int(arrays["depth"][i]), w0=int(arrays["w0"][i]),
             wa=int(arrays["wa_k"][i]) / _WA_SCALE, wm=int(arrays["wm_k"][i]) / _WM_SCALE,
             group_width=int(arrays["g0"][i]) if self.block_type in _BOTTLENECK else None,
-            bottleneck_ratio=int(arrays["b0"][i]) if self.block_type in _BOTTLENECK else 1,
-            block_type=self.block_type,
+            bottleneck_ratio=b0 if self.block_type in _BOTTLENECK else 1,
+            se_ratio=self.se_ratio, block_type=self.block_type, activation=self.activation,
             **reg.overrides(),
         )
 
@@ -1094,8 +1184,10 @@ class RegNetSpace(DesignSpace):
                     return f"b = {desc.bottleneck_ratio:g} is not in {r['b']}"
                 if desc.group_width not in r["g"]:
                     return f"g = {desc.group_width} is not in {r['g']}"
-            if desc.se_ratio != 0:
-                return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
+            if desc.se_ratio != self.se_ratio:
+                return self._se_violation(desc.se_ratio)
+            if desc.activation != self.activation:
+                return f"uses {desc.activation} activations; the space uses {self.activation}"
             if desc.num_stages != self.stages:
                 return f"expands to {desc.num_stages} stages, not {self.stages}"
             qw = desc.quantized
@@ -1111,8 +1203,10 @@ class RegNetSpace(DesignSpace):
         c = desc
         if c.num_stages != self.stages:
             return f"has {c.num_stages} stages, not {self.stages}"
-        if c.se_ratio != 0:
-            return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
+        if c.se_ratio != self.se_ratio:
+            return self._se_violation(c.se_ratio)
+        if c.activation != self.activation:
+            return f"uses {c.activation} activations; the space uses {self.activation}"
         if any(s != 2 for s in c.strides):
             return f"stage strides {c.strides} are not all 2"
         if c.block_type != self.block_type:
@@ -1127,6 +1221,12 @@ class RegNetSpace(DesignSpace):
         if find_regnet_parameters(c, self, reg) is None:
             return "no RegNet parameters on the sampling grid expand to these depths and widths"
         return None
+
+    def _se_violation(self, se_ratio: float) -> str:
+        if self.se_ratio == 0:
+            return "uses SE (Y blocks); the RegNet design space of Section 3 uses X blocks"
+        return (f"has se_ratio {se_ratio:g}; the space uses Y blocks with se_ratio "
+                f"{self.se_ratio:g}")
 
     # ---------------------------------------------------------------- sizes
     def grid_size(self, regime: Union[str, Regime] = "paper") -> int:
@@ -1162,7 +1262,10 @@ class RegNetSpace(DesignSpace):
 
     @property
     def _is_paper_6param(self) -> bool:
-        return not self.refined and self.wm_fixed is None and not self.w0_equals_wa
+        return (not self.refined and self.wm_fixed is None and not self.w0_equals_wa
+                and self.bottleneck_choices is None and self.group_choices is None
+                and self.se_ratio == 0 and self.activation == "relu" and self.depth_rule is None
+                and self.stages == NUM_STAGES and self.block_type == "X")
 
     def paper_size(self) -> Optional[float]:
         """The size in the paper's Table 1 (3.0e8 for the six-parameter space; none printed for
@@ -1189,9 +1292,9 @@ class RegNetSpace(DesignSpace):
         text = (f"{self.name} ({reg.name} regime): the sampling grid has {n['d']} depths x "
                 f"{n['w0']} w0 (multiples of 8) x {n['wa']} wa (step 0.1) x {n['wm']} wm "
                 f"(step 0.001) x {n['b']} b x {n['g']} g = {self.grid_size(reg):.3g} tuples; "
-                f"{size} ~ {size:.3g} of them give exactly four stages by the paper's rule "
-                "(exponents 0-3, each present) with the group width shared after compatibility "
-                "rounding (different tuples can still give the same network).")
+                f"{size} ~ {size:.3g} of them give exactly {self.stages} stages by the paper's rule "
+                f"(exponents 0-{self.stages - 1}, each present) with the group width shared after "
+                "compatibility rounding (different tuples can still give the same network).")
         if self.w0_equals_wa:
             text += " (wa is not free here: wa = w0.)"
         if self._is_paper_6param:
@@ -1227,7 +1330,8 @@ def _regnet_size(name: str, reg: Regime) -> int:
     good_bg = np.zeros(len(W0), dtype=np.int64)
     for b in r["b"] if sp.block_type in _BOTTLENECK else ():
         for g in r["g"]:
-            _, gc = compatible_widths(widths, np.full_like(widths, b), np.full_like(widths, g))
+            _, gc = compatible_widths(widths, np.full(widths.shape, b, dtype=_b_dtype((b,))),
+                                      np.full_like(widths, g))
             good_bg += np.all(gc == g, axis=1)
     good_bg = good_bg * distinct if sp.block_type in _BOTTLENECK else distinct.astype(np.int64)
     total = 0
@@ -1247,6 +1351,11 @@ def _regnet_size(name: str, reg: Regime) -> int:
         nd = np.where(ok, np.maximum(np.minimum(dhi, j[S - 1]) - np.maximum(dlo, j[S - 2] + 1) + 1, 0), 0)
         total += int((nd.sum(axis=1) * good_bg[sel]).sum())
     return total
+
+
+def _b_dtype(values: Sequence[float]) -> type:
+    """int64 for the paper's integer bottleneck ratios, float64 once an inverted ``1/m`` is in."""
+    return np.int64 if all(float(v).is_integer() for v in values) else np.float64
 
 
 def _expand_regnet(d: np.ndarray, w0: np.ndarray, wa: np.ndarray, wm: np.ndarray,
@@ -1377,13 +1486,15 @@ def find_regnet_parameters(description: AnyNetConfig, space: Union[str, "RegNetS
             ok &= np.all(w[:, 1:, 0] > w[:, :-1, 1], axis=1)
             pre = w[:, :, 0]
             if bottleneck:
-                wc, gc = compatible_widths(pre, np.full_like(pre, b), np.full_like(pre, g))
+                wc, gc = compatible_widths(pre, np.full(pre.shape, b, dtype=_b_dtype((b,))),
+                                           np.full_like(pre, g))
                 ok &= np.all(wc == target[None, :], axis=1) & np.all(gc == g, axis=1)
             else:
                 ok &= np.all(pre == target[None, :], axis=1)
             for i in np.flatnonzero(ok):
                 cand = RegNetConfig(depth=d, w0=w0, wa=float(wa[i]), wm=float(wm[i]), group_width=g,
-                                    bottleneck_ratio=b, block_type=sp.block_type)
+                                    bottleneck_ratio=b, block_type=sp.block_type,
+                                    se_ratio=sp.se_ratio, activation=sp.activation)
                 if (cand.depths == c.depths and cand.widths == c.widths
                         and cand.group_widths == c.group_widths and cand.quantized.stages_are_exponents):
                     return cand.replace(stem_width=c.stem_width, stem_stride=c.stem_stride,
@@ -1463,6 +1574,49 @@ for _bt in ("R", "V"):
         f"RegNetX_6param_block_{_bt}", False,
         tuple(r for r in _6PARAM_RULES if not r.startswith(("b ", "g "))) + (f"{_bt} blocks",),
         block_type=_bt)
+# Sec. 4 (Fig. 14) alternate designs, Appendix B, and Sec. 4's constrained space (Fig. 13).
+# THIS LIBRARY'S ASSUMPTIONS where the paper (as recorded for this project) leaves a detail open:
+# the inverted bottleneck's b are the powers of two in [1/8, 1] (the base set {1, 2, 4} is
+# powers of two too); the depthwise space keeps the base b set {1, 2, 4} (g = 1 only); RegNetY
+# uses the zoo's se_ratio 0.25; the fixed depth is the regime's ``regnet_fixed_depth`` (20 at
+# 224px, 6 in the small regimes); 3 stages follow the paper's stage rule (exponents 0, 1, 2); the
+# constrained space leaves out the paper's limits on parameters and activations (see its rules).
+_INVERTED_B = (0.125, 0.25, 0.5, 1)
+_VARIANTS["RegNetX_6param_inverted"] = RegNetSpace(
+    "RegNetX_6param_inverted", False,
+    tuple("b in {1/8, 1/4, 1/2, 1} (inverted bottleneck, 1/8 <= b <= 1; powers of two: this "
+          "library's assumption)" if r.startswith("b ") else r for r in _6PARAM_RULES),
+    bottleneck_ratios=_INVERTED_B)
+_VARIANTS["RegNetX_6param_depthwise"] = RegNetSpace(
+    "RegNetX_6param_depthwise", False,
+    tuple("g = 1 (depthwise 3x3 convolution)" if r.startswith("g ") else r for r in _6PARAM_RULES),
+    group_widths=(1,))
+_VARIANTS["RegNetY_6param"] = RegNetSpace(
+    "RegNetY_6param", False,
+    _6PARAM_RULES + ("Y blocks: X + Squeeze-and-Excitation, se_ratio 0.25 (the zoo's RegNetY)",),
+    block_type="Y", se_ratio=0.25)
+_VARIANTS["RegNetX_6param_swish"] = RegNetSpace(
+    "RegNetX_6param_swish", False, _6PARAM_RULES + ("Swish (SiLU) activations instead of ReLU",),
+    activation="silu")
+_VARIANTS["RegNetX_6param_fixed_depth"] = RegNetSpace(
+    "RegNetX_6param_fixed_depth", False,
+    tuple("d = 20 at 224px (Appendix B); d = 6 in the small regimes (this library's assumption: "
+          "the centre of the refined window 4..8, as 20 is of 12..28)" if r == "d < 64" else r
+          for r in _6PARAM_RULES), depth="fixed")
+_VARIANTS["RegNetX_6param_stages_3"] = RegNetSpace(
+    "RegNetX_6param_stages_3", False,
+    tuple(r.replace("exactly 4 stages", "exactly 3 stages") for r in _6PARAM_RULES), stages=3)
+_VARIANTS["RegNetX_constrained_no_limits"] = RegNetSpace(
+    "RegNetX_constrained_no_limits", True, (
+        "widths from the quantized linear rule (eqs. 2-4, q = 8)",
+        "d <= 40 at 224px, d <= 10 in the small regimes (divided by 4 like every size bound)",
+        "w0 < 256, multiple of 8", "0 < wa < 256", "2 <= wm <= 3", "b = 1",
+        "g in {1, 2, 4, 8, 16, 32}",
+        "exactly 4 stages, stage i = the blocks of rounded exponent i",
+        "g shared after compatibility rounding",
+        "NOT applied: Sec. 4's limits on parameters and activations (the paper's values are not "
+        "recorded for this project; this library's assumption is to leave them out, hence the name)"),
+    depth="constrained")
 _ALL_SPACES = {**_SPACES, **_VARIANTS}
 # Names used before 0.2, accepted for one more release with a FutureWarning. "RegNet" was the
 # paper's six-parameter RegNetX of Section 3.3, "RegNetX" this library's refinement of it.
@@ -1479,8 +1633,11 @@ def design_space_names() -> list[str]:
 def variant_space_names() -> list[str]:
     """The variant spaces the paper trains to justify its rules: Fig. 7's constant and decreasing
     widths (of AnyNetX_C) and depths (of AnyNetX_D), Fig. 9's RegNetX with ``wm = 2`` or
-    ``w0 = wa``, and Fig. 10's AnyNetX_A, AnyNetX_E and RegNetX_6param with 5 stages or with R or
-    V blocks. :func:`design_space` knows them by name."""
+    ``w0 = wa``, Fig. 10's AnyNetX_A, AnyNetX_E and RegNetX_6param with 5 stages or with R or
+    V blocks, Fig. 14's alternate designs of RegNetX_6param (inverted bottleneck, depthwise
+    convolution, RegNetY's SE), Appendix B's (Swish, one fixed depth, 3 stages), and Sec. 4's
+    constrained space without its parameter and activation limits (Fig. 13).
+    :func:`design_space` knows them by name."""
     return list(_VARIANTS)
 
 

@@ -3,14 +3,15 @@
 The paper justifies each rule of its design spaces with more populations than the path from
 AnyNetX_A to RegNetX: Fig. 7 trains constant and decreasing widths and depths, Fig. 9 (middle)
 two restrictions of RegNetX, Section 3.4 (Fig. 10) the same spaces at higher flops, and Section 4
-(Fig. 11) the refined space across flop regimes. Each such experiment is one
+(Figs. 11-14) the refined space across flop regimes, the constrained space and the alternate
+designs, and Appendix B a fixed depth, 3 stages and Swish. Each such experiment is one
 :class:`Experiment` here: a folder ``data/sweeps/<budget>/<name>/`` of populations made with the
 package's sweep command (:meth:`Experiment.command`), read with
 :func:`~regnet_lab.reference.load_reference` (``experiment=<name>``).
 
 >>> import regnet_lab as rl
 >>> [e.name for e in rl.experiments()]
-['variants', 'band-0.7-2MF', 'band-6-18MF', 'epochs-10', 'block-R', 'block-V', 'stages-5']
+['variants', 'band-0.7-2MF', 'band-6-18MF', 'epochs-10', 'block-R', 'block-V', 'stages-5', 'alternate-designs', 'appendix-b', 'appendix-b-6-18MF', 'constrained']
 >>> rl.experiment("band-6-18MF").command("AnyNetX_A")
 'python -m regnet_lab sweep --space AnyNetX_A --n 50 --budget cpu --dataset fashion-mnist --seed 0 --out data/sweeps/cpu/band-6-18MF/AnyNetX_A.jsonl --workers 2 --no-progress --flops 6000000 18000000'
 """
@@ -98,6 +99,26 @@ _EXPERIMENTS = (
                "5-stage networks instead of 4 (for RegNetX: exponents 0-4, each present, by the "
                "paper's stage rule)",
                ("RegNetX_6param_stages_5", "AnyNetX_E_stages_5", "AnyNetX_A_stages_5")),
+    Experiment("alternate-designs", "Fig. 14, Sec. 4",
+               "alternate designs of the six-parameter RegNetX, each against the reference "
+               "RegNetX_6param population: the inverted bottleneck (b in {1/8, 1/4, 1/2, 1}), "
+               "depthwise convolution (g = 1) and RegNetY (X blocks + SE, se_ratio 0.25). Fig. 14's "
+               "resolution test changes the training input, not the space, and is not here",
+               ("RegNetX_6param_inverted", "RegNetX_6param_depthwise", "RegNetY_6param")),
+    Experiment("appendix-b", "Appendix B",
+               "against the reference RegNetX_6param population: one fixed depth (the paper's "
+               "d = 20 at 224px; d = 6 at 28px, this library's assumption), 3-stage networks "
+               "(exponents 0-2 by the paper's stage rule) and Swish (SiLU) instead of ReLU",
+               ("RegNetX_6param_fixed_depth", "RegNetX_6param_stages_3", "RegNetX_6param_swish")),
+    Experiment("appendix-b-6-18MF", "Appendix B",
+               "3-stage networks in the 6-18 MF band (the paper finds them poor at high flops), "
+               "against band-6-18MF's RegNetX_6param", ("RegNetX_6param_stages_3",),
+               flops=(6_000_000, 18_000_000)),
+    Experiment("constrained", "Fig. 13, Sec. 4",
+               "Sec. 4's constrained RegNetX (b = 1, d <= 40 at 224px so d <= 10 at 28px, wm >= 2) "
+               "WITHOUT its limits on parameters and activations, whose values are not recorded "
+               "for this project; against the reference RegNetX_refined and RegNetX_6param",
+               ("RegNetX_constrained_no_limits",)),
 )
 
 

@@ -75,3 +75,25 @@ def test_claims_on_experiments_take_each_space_from_where_it_was_trained():
         if c.experiment is not None:
             spaces = rl.experiment(c.experiment).spaces
             assert c.space_a in spaces or c.space_b in spaces, c.id
+
+
+SEC4_EXPERIMENTS = {
+    "alternate-designs": ("RegNetX_6param_inverted", "RegNetX_6param_depthwise", "RegNetY_6param"),
+    "appendix-b": ("RegNetX_6param_fixed_depth", "RegNetX_6param_stages_3", "RegNetX_6param_swish"),
+    "appendix-b-6-18MF": ("RegNetX_6param_stages_3",),
+    "constrained": ("RegNetX_constrained_no_limits",),
+}
+
+
+@pytest.mark.parametrize("name", SEC4_EXPERIMENTS)
+def test_section4_and_appendix_b_experiments(name):
+    exp = rl.experiment(name)
+    assert exp.spaces == SEC4_EXPERIMENTS[name] and exp.n == 50 and exp.recipe is None
+    assert set(exp.spaces) <= set(rl.variant_space_names())
+    assert exp.flops == ((6_000_000, 18_000_000) if name.endswith("6-18MF") else None)
+    for space in exp.spaces:
+        cmd = exp.command(space)
+        assert f"--space {space} --n 50 " in cmd and f"data/sweeps/cpu/{name}/{space}.jsonl" in cmd
+        # the band the sweep will use can be filled
+        band = exp.flops or rl.regime("fashion-mnist").flops_band
+        assert len(rl.design_space(space).sample(3, flops=band, regime="fashion-mnist")) == 3

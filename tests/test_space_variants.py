@@ -1,4 +1,4 @@
-"""The variant spaces of Figs. 7 and 9 (issue 18): their rules, samplers and sizes."""
+"""The variant spaces of Figs. 7, 9, 10, 13 and 14 and Appendix B: rules, samplers, sizes."""
 
 import itertools
 import math
@@ -223,3 +223,140 @@ def test_five_stage_regnet_size_and_membership_by_the_rule():
     assert c.quantized.total_stages == 5 and c.quantized.stages_are_exponents
     assert sp.contains(c.to_anynet(), FM)
     assert "not 4" in rl.design_space("RegNetX_6param").why_not(c, FM)
+
+
+# ------------------------------------- Sec. 4 (Figs. 13-14) and Appendix B: alternate designs
+
+SEC4 = {  # name: (stages, block type, activation, b choices, g choices)
+    "RegNetX_6param_inverted": (4, "X", "relu", (0.125, 0.25, 0.5, 1), (1, 2, 4, 8, 16, 32)),
+    "RegNetX_6param_depthwise": (4, "X", "relu", (1, 2, 4), (1,)),
+    "RegNetY_6param": (4, "Y", "relu", (1, 2, 4), (1, 2, 4, 8, 16, 32)),
+    "RegNetX_6param_swish": (4, "X", "silu", (1, 2, 4), (1, 2, 4, 8, 16, 32)),
+    "RegNetX_6param_fixed_depth": (4, "X", "relu", (1, 2, 4), (1, 2, 4, 8, 16, 32)),
+    "RegNetX_6param_stages_3": (3, "X", "relu", (1, 2, 4), (1, 2, 4, 8, 16, 32)),
+    "RegNetX_constrained_no_limits": (4, "X", "relu", (1,), (1, 2, 4, 8, 16, 32)),
+}
+
+
+def _tiny_sec4():
+    # small grids (wa 1..8, wm 1.5..1.56 or 2..2.06) keep the brute force to seconds a space
+    return replace(_tiny(), regnet_depth=(3, 9), regnet_wa=(1.0, 8.0), regnet_wm=(1.5, 1.56),
+                   regnetx_wm=(2.0, 2.06), regnetx_depth=(4, 8), regnet_fixed_depth=6,
+                   constrained_depth=(1, 7))
+
+
+def _brute_force_size(sp, reg):
+    r = sp.ranges(reg)
+    count = 0
+    for d, w0, wa_k, wm_k in itertools.product(
+            range(r["d"][0], r["d"][1] + 1), range(r["w0"][0], r["w0"][1] + 1, 8),
+            range(round(r["wa"][0] * 10), round(r["wa"][1] * 10) + 1),
+            range(round(r["wm"][0] * 1000), round(r["wm"][1] * 1000) + 1)):
+        if not _stages_by_rule(d, w0, wa_k / 10, wm_k / 1000, sp.stages):
+            continue
+        widths = quantize_widths(w0, wa_k / 10, wm_k / 1000, d).stage_widths
+        for b, g in itertools.product(r["b"], r["g"]):
+            count += make_compatible(widths, [b] * sp.stages, [g] * sp.stages)[1] == (g,) * sp.stages
+    return count
+
+
+# RegNetY_6param and RegNetX_6param_swish count as RegNetX_6param (test_sec4_sizes_that_must_agree)
+@pytest.mark.parametrize("name", [n for n in SEC4 if n not in ("RegNetY_6param", "RegNetX_6param_swish")])
+def test_sec4_variant_sizes_by_brute_force(name):
+    reg = _tiny_sec4()
+    sp = rl.design_space(name)
+    stages, _, _, bs, gs = SEC4[name]
+    r = sp.ranges(reg)
+    assert (sp.stages, r["b"], r["g"]) == (stages, bs, gs)
+    expected_d = {"RegNetX_6param_fixed_depth": (6, 6), "RegNetX_constrained_no_limits": (1, 7)}
+    assert r["d"] == expected_d.get(name, (3, 9))
+    assert r["wm"] == ((2.0, 2.06) if "constrained" in name else (1.5, 1.56))
+    count = _brute_force_size(sp, reg)
+    assert count > 0 and sp.size(reg) == count
+    assert sp.paper_size() is None
+    with pytest.raises(ValueError, match="Table 1 gives no size"):
+        sp.paper_formula()
+
+
+def test_sec4_sizes_that_must_agree():
+    """SE and the activation do not change which tuples are networks of the space."""
+    reg = _tiny_sec4()
+    base = rl.design_space("RegNetX_6param").size(reg)
+    assert rl.design_space("RegNetY_6param").size(reg) == base
+    assert rl.design_space("RegNetX_6param_swish").size(reg) == base
+    assert rl.design_space("RegNetX_6param_stages_5").paper_size() is None  # Table 1: 4 stages, X
+
+
+@pytest.mark.parametrize("name", SEC4)
+def test_sec4_variant_samples(name):
+    stages, block, act, bs, gs = SEC4[name]
+    sp = rl.design_space(name)
+    base = rl.design_space("RegNetX_6param")
+    samples = sp.sample(40, seed=6, regime=FM, flops=BAND)
+    assert samples == sp.sample(40, seed=6, regime=FM, flops=BAND)
+    assert samples[:10] == sp.sample(10, seed=6, regime=FM, flops=BAND)
+    r = sp.ranges(FM)
+    for c in samples:
+        assert c.num_stages == stages and c.block_type == block and c.activation == act
+        assert c.bottleneck_ratio in bs and c.group_width in gs
+        assert r["d"][0] <= c.depth <= r["d"][1] and r["wm"][0] <= c.wm <= r["wm"][1]
+        assert BAND[0] <= rl.complexity(c, resolution=28).flops <= BAND[1]  # the SE convs counted
+        assert sp.why_not(c, FM) is None
+    if name == "RegNetX_6param_fixed_depth":
+        assert {c.depth for c in samples} == {6}
+    if name == "RegNetX_constrained_no_limits":
+        assert all(c.depth <= 10 and c.wm >= 2 and c.bottleneck_ratio == 1 for c in samples)
+    if name == "RegNetX_6param_inverted":
+        inverted = [c for c in samples if c.bottleneck_ratio < 1]
+        assert inverted and all(base.why_not(c, FM) == f"b = {c.bottleneck_ratio:g} is not in (1, 2, 4)"
+                                for c in inverted)
+        assert {c.bottleneck_ratio for c in samples} == set(bs)
+    if block == "Y" or act == "silu" or stages != 4:
+        assert all(base.why_not(c, FM) is not None for c in samples)
+    probe = min(samples, key=lambda c: c.bottleneck_ratio)  # an inverted one where there is one
+    model = rl.build(probe)
+    assert sum(p.numel() for p in model.parameters()) == rl.complexity(probe, resolution=28).params
+
+
+def test_sec4_membership_and_messages():
+    y, sw = rl.design_space("RegNetY_6param"), rl.design_space("RegNetX_6param_swish")
+    x = rl.RegNetConfig(depth=12, w0=24, wa=24.0, wm=2.5, group_width=8)
+    assert y.why_not(x) == "has X blocks; the space uses Y blocks"
+    assert sw.why_not(x) == "uses relu activations; the space uses silu"
+    yc = x.replace(se_ratio=0.25)
+    assert y.contains(yc) and not rl.design_space("RegNetX_6param").contains(yc)
+    assert y.why_not(x.replace(se_ratio=0.5)) == "has se_ratio 0.5; the space uses Y blocks with se_ratio 0.25"
+    assert rl.design_space("RegNetX_6param").why_not(x.replace(activation="silu")) == (
+        "uses silu activations; the space uses relu")
+    assert rl.design_space("RegNetX_6param_depthwise").why_not(x) == "g = 8 is not in (1,)"
+    assert rl.design_space("RegNetX_6param_fixed_depth").why_not(x) == "d = 12 is outside 20..20"
+    assert rl.design_space("RegNetX_constrained_no_limits").why_not(x.replace(depth=41)) == (
+        "d = 41 is outside 1..40")
+    # an expanded (AnyNetConfig) inverted-bottleneck sample is found again on the grid
+    inv = rl.design_space("RegNetX_6param_inverted")
+    c = next(c for c in inv.sample(20, seed=1, regime=FM, flops=BAND) if c.bottleneck_ratio < 1)
+    assert inv.contains(c.to_anynet(), FM)
+    ys = y.sample(1, seed=2, regime=FM, flops=BAND)[0]
+    assert y.contains(ys.to_anynet(), FM) and not sw.contains(ys.to_anynet(), FM)
+
+
+def test_sec4_regnet_space_options_are_checked():
+    with pytest.raises(ValueError, match="inverted bottleneck ratio b < 1 must be 1/m"):
+        ds.RegNetSpace("x", False, (), bottleneck_ratios=(0.3, 1))
+    with pytest.raises(ValueError, match="bottleneck_ratios must be a non-empty sequence"):
+        ds.RegNetSpace("x", False, (), bottleneck_ratios=())
+    with pytest.raises(ValueError, match="group_widths must be a non-empty sequence"):
+        ds.RegNetSpace("x", False, (), group_widths=(0,))
+    with pytest.raises(ValueError, match="se_ratio must be > 0 exactly for Y blocks"):
+        ds.RegNetSpace("x", False, (), se_ratio=0.25)
+    with pytest.raises(ValueError, match="se_ratio must be > 0 exactly for Y blocks"):
+        ds.RegNetSpace("x", False, (), block_type="Y")
+    with pytest.raises(ValueError, match="activation must be 'relu' or 'silu'"):
+        ds.RegNetSpace("x", False, (), activation="gelu")
+    with pytest.raises(ValueError, match="depth must be None, 'fixed' or 'constrained'"):
+        ds.RegNetSpace("x", False, (), depth="20")
+    for name in SEC4:  # the same validation errors as every space
+        with pytest.raises(ValueError, match="n must be"):
+            rl.design_space(name).sample(0)
+        with pytest.raises(ValueError, match="flops band"):
+            rl.design_space(name).sample(1, flops=(5, 1))
