@@ -148,6 +148,18 @@ def band_range(v):  # chapter 15: the good range of one parameter in one flops b
     return [f"{v['parameter']} in {v['band']}: good range [{band.lo:.3g}, {band.hi:.3g}]"]
 
 
+def baseline_runs(v):  # chapter 16: one Section 5 baseline against its RegNet, five seeds each
+    path = rl.reference_dir("cpu", [], None) / "section-5" / "runs.jsonl"
+    runs = rl.load_retrain(path)
+    spec = runs.loc[runs["name"] == v["name"], "network"].iloc[0]
+    other = "RegNetY-best25+SE" if "mobile" in spec else "RegNetX-best25"
+    out = []
+    for name in (other, v["name"]):
+        e = runs.loc[runs["name"] == name, "error"]
+        out.append(f"{name}: mean error {e.mean():.2f}% over {len(e)} seeds")
+    return out
+
+
 EXPECTED = {
     ("01_resnet_to_xy_blocks", "explore"): block_costs,
     ("02_design_spaces", "show_subsample"): subsample,
@@ -164,4 +176,5 @@ EXPECTED = {
     ("13_regnet_under_test", "show_best_of_k"): best_of_k,
     ("14_generalization", "show_band"): band_ordering,
     ("15_regimes_and_runtime", "show_band_range"): band_range,
+    ("16_regnet_vs_standard_networks", "show_baseline"): baseline_runs,
 }
