@@ -57,6 +57,8 @@ def bottleneck_width(width: Any, bottleneck_ratio: Any) -> Any:
     Elementwise on numpy arrays (an int for scalars), so the samplers' vectorised flops count
     and the scalar one use this one rule; rounding is half to even, as Python's ``round``.
     """
+    if type(width) is int and type(bottleneck_ratio) in (int, float):
+        return round(width / bottleneck_ratio)  # the same float64 division and rounding, unboxed
     w_b = np.round(np.asarray(width) / np.asarray(bottleneck_ratio, dtype=np.float64)).astype(np.int64)
     return int(w_b) if w_b.ndim == 0 else w_b
 
@@ -67,7 +69,7 @@ def se_width(w_in: int, se_ratio: float) -> int:
 
 
 def _is_int(x: object) -> bool:
-    return isinstance(x, Integral) and not isinstance(x, bool)
+    return type(x) is int or (isinstance(x, Integral) and not isinstance(x, bool))
 
 
 def _positive_int(name: str, x: object) -> int:
@@ -77,6 +79,8 @@ def _positive_int(name: str, x: object) -> int:
 
 
 def _int_tuple(name: str, values: object) -> tuple[int, ...]:
+    if type(values) is tuple and all(type(v) is int and v >= 1 for v in values):
+        return values  # already a tuple of positive ints (what the samplers pass)
     try:
         items = tuple(values)  # type: ignore[arg-type]
     except TypeError:
@@ -88,6 +92,8 @@ def _int_tuple(name: str, values: object) -> tuple[int, ...]:
 
 
 def _float_tuple(name: str, values: object) -> tuple[float, ...]:
+    if type(values) is tuple and all(type(v) is int and v >= 1 for v in values):
+        return values  # positive ints stay ints, as below
     try:
         items = tuple(values)  # type: ignore[arg-type]
     except TypeError:

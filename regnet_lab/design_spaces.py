@@ -449,9 +449,14 @@ def _draw_in_order(rng: np.random.Generator, lo: int, hi: int, m: int, length: i
 
 def _in_order(v: np.ndarray, order: str) -> np.ndarray:
     """Which rows of ``v`` (shape ``(m, stages)``) follow ``order``."""
+    if order == "any":
+        return np.ones(v.shape[0], dtype=bool)
     diff = np.diff(v, axis=1)
-    return {"any": np.ones(v.shape[0], dtype=bool), "increasing": np.all(diff >= 0, axis=1),
-            "equal": np.all(diff == 0, axis=1), "decreasing": np.all(diff <= 0, axis=1)}[order]
+    if order == "increasing":
+        return np.all(diff >= 0, axis=1)
+    if order == "equal":
+        return np.all(diff == 0, axis=1)
+    return np.all(diff <= 0, axis=1)
 
 
 def _order_count(k: int, order: str, length: int = NUM_STAGES) -> int:
@@ -486,6 +491,16 @@ def _anynet_flops(d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, re
                 total += times * (2 * w_b * w_se + w_se + w_b)
         w_in, h = wi, h_out
     return total + head_cost(w_in, reg.num_classes).flops
+
+
+def _flops_where(ok: np.ndarray, d: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray,
+                 reg: Regime, block_type: str = "X", se_ratio: float = 0.0) -> np.ndarray:
+    """:func:`_anynet_flops` of the rows where ``ok`` holds, 0 elsewhere (rejected proposals
+    are never counted: most RegNet proposals break the stage rule)."""
+    fl = np.zeros(d.shape[0], dtype=np.int64)
+    if ok.any():
+        fl[ok] = _anynet_flops(d[ok], w[ok], b[ok], g[ok], reg, block_type, se_ratio)
+    return fl
 
 
 @dataclass(frozen=True)
@@ -692,11 +707,15 @@ class DesignSpace:
 
 def _order_violation(values: tuple, order: str, what: str) -> Optional[str]:
     """Why the per-stage ``values`` break ``order`` (see :data:`STAGE_ORDERS`), or None."""
-    pairs = list(zip(values, values[1:]))
-    broken = {"any": False,
-              "increasing": any(a > b for a, b in pairs),
-              "equal": any(a != b for a, b in pairs),
-              "decreasing": any(a < b for a, b in pairs)}[order]
+    if order == "any":
+        return None
+    pairs = zip(values, values[1:])
+    if order == "increasing":
+        broken = any(a > b for a, b in pairs)
+    elif order == "equal":
+        broken = any(a != b for a, b in pairs)
+    else:
+        broken = any(a < b for a, b in pairs)
     if not broken:
         return None
     return {"increasing": f"{what} {values} decrease", "equal": f"{what} {values} are not all equal",
@@ -794,7 +813,7 @@ class AnyNetXSpace(DesignSpace):
         if self.block_type not in _BOTTLENECK:  # V, R, VR: no b or g to draw (b = 1, one group)
             ones = np.ones((m, S), dtype=np.int64)
             ok = _in_order(w, self.width_order) & _in_order(d, self.depth_order)
-            fl = _anynet_flops(d, w, ones, w, reg, self.block_type)
+            fl = _flops_where(ok, d, w, ones, w, reg, self.block_type)
             return {"d": d, "w": w, "b": ones, "g": w}, ok, fl
         bs = np.asarray(BOTTLENECK_RATIOS, dtype=np.int64)
         gs = np.asarray(GROUP_WIDTHS, dtype=np.int64)
@@ -808,7 +827,7 @@ class AnyNetXSpace(DesignSpace):
         if self.shared_g:
             ok &= np.all(g2 == g2[:, :1], axis=1)
         ok &= _in_order(w2, self.width_order) & _in_order(d, self.depth_order)
-        fl = _anynet_flops(d, w2, b, g2, reg)
+        fl = _flops_where(ok, d, w2, b, g2, reg)
         return {"d": d, "w": w2, "b": b, "g": g2}, ok, fl
 
     def _make(self, arrays, i, reg):
@@ -1133,7 +1152,7 @@ class RegNetSpace(DesignSpace):
             ok &= np.all(gc == g2, axis=1)
         else:  # V, R, VR: b = 1 and one group per conv (the draws of b and g are not used)
             w2, gc, b2 = wid, wid, np.ones_like(wid)
-        fl = _anynet_flops(dep, w2, b2, gc, reg, self.block_type, self.se_ratio)
+        fl = _flops_where(ok, dep, w2, b2, gc, reg, self.block_type, self.se_ratio)
         arrays = {"depth": d, "w0": w0, "wa_k": wa_k, "wm_k": wm_k, "b0": b, "g0": g,
                   "d": dep, "w": w2, "g": gc}
         return arrays, ok, fl

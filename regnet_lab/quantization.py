@@ -14,6 +14,7 @@ applies afterwards so that every bottleneck width is a multiple of its group wid
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -150,16 +151,22 @@ def compatible_widths(widths: np.ndarray, bottleneck_ratios: np.ndarray, group_w
     w = np.asarray(widths)
     b = np.asarray(bottleneck_ratios, dtype=np.float64)
     g0 = np.asarray(group_widths)
-    w, b, g0 = np.broadcast_arrays(w, b, g0)
+    if not w.shape == b.shape == g0.shape:
+        w, b, g0 = np.broadcast_arrays(w, b, g0)
     inv = b < 1
-    m = np.where(inv, np.round(1.0 / np.where(inv, b, 1.0)), 1).astype(np.int64)
+    any_inv = bool(inv.any())  # without inverted bottlenecks m = 1 and the lcm is g itself
+    m = np.where(inv, np.round(1.0 / np.where(inv, b, 1.0)), 1).astype(np.int64) if any_inv else 1
     # b >= 1: bottleneck floor(w / b); b = 1/m: bottleneck w * m
-    inner = np.where(inv, w * m, np.floor(w * (1.0 / b))).astype(np.int64)
+    inner = np.floor(w * (1.0 / b)).astype(np.int64)
+    if any_inv:
+        inner = np.where(inv, w * m, inner)
     inner = np.maximum(1, inner)
     g = np.minimum(g0, inner).astype(np.int64)
-    step = np.where(inv, np.lcm(g, m), g)
+    step = np.where(inv, np.lcm(g, m), g) if any_inv else g
     inner = np.maximum(step, np.round(inner / step).astype(np.int64) * step)
-    width = np.where(inv, inner // m, (inner * b).astype(np.int64))
+    width = (inner * b).astype(np.int64)
+    if any_inv:
+        width = np.where(inv, inner // m, width)
     return width.astype(np.int64), g
 
 
@@ -201,13 +208,15 @@ def quantize_widths(w0: float, wa: float, wm: float, depth: int, q: int = 8) -> 
     u = j * wa + w0  # eq. (2)
     s = block_exponents(w0, wa, wm, j)  # eq. (3), rounded
     w = exponent_widths(w0, wm, s, q).tolist()  # eq. (4)
-    stage_widths, stage_depths = np.unique(np.asarray(w, dtype=np.int64), return_counts=True)
+    # widths never decrease along the network (wa >= 0, wm > 1), so the stages are the runs of
+    # equal widths, in order (what np.unique would return, without its sort)
+    runs = [(width, len(list(blocks))) for width, blocks in itertools.groupby(w)]
     return QuantizedWidths(
-        continuous=tuple(float(x) for x in u),
-        exponents=tuple(int(x) for x in s),
-        block_widths=tuple(int(x) for x in w),
-        stage_widths=tuple(int(x) for x in stage_widths),
-        stage_depths=tuple(int(x) for x in stage_depths),
+        continuous=tuple(u.astype(np.float64).tolist()),
+        exponents=tuple(int(x) for x in s.tolist()),
+        block_widths=tuple(w),
+        stage_widths=tuple(width for width, _ in runs),
+        stage_depths=tuple(count for _, count in runs),
     )
 
 

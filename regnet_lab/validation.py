@@ -50,7 +50,7 @@ def _show(value: Any) -> str:
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+    return type(value) is int or (isinstance(value, Integral) and not isinstance(value, (bool, np.bool_)))
 
 
 def integer(value: Any, name: str, minimum: Optional[int] = None, maximum: Optional[int] = None,
@@ -155,7 +155,8 @@ def choice(value: Any, name: str, valid: Iterable[str], what: str = "") -> str:
 
 def _sequence(value: Any, name: str, length: Optional[int], min_length: int,
               max_length: Optional[int]) -> Sequence[Any]:
-    if isinstance(value, (str, bytes, dict)) or not isinstance(value, (Sequence, np.ndarray)):
+    if type(value) not in (tuple, list) and (isinstance(value, (str, bytes, dict))
+                                             or not isinstance(value, (Sequence, np.ndarray))):
         raise ParameterTypeError(f"{name} must be a list or tuple, got {type(value).__name__} {_show(value)}")
     if isinstance(value, np.ndarray) and value.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got an array of shape {value.shape}")
@@ -174,6 +175,10 @@ def int_sequence(value: Any, name: str, minimum: Optional[int] = None,
                  max_length: Optional[int] = None, reason: str = "") -> tuple[int, ...]:
     """A list/tuple/1-d array of integers, each checked as :func:`integer` (``name[i]``)."""
     seq = _sequence(value, name, length, min_length, max_length)
+    lo = -math.inf if minimum is None else minimum
+    hi = math.inf if maximum is None else maximum
+    if all(type(v) is int and lo <= v <= hi for v in seq):  # the common case, without a message per entry
+        return tuple(seq)
     return tuple(integer(v, f"{name}[{i}]", minimum, maximum, reason) for i, v in enumerate(seq))
 
 
