@@ -35,7 +35,8 @@ from .budget import BUDGETS, Budget, budget_names, current_budget
 
 # --- sweeps ---
 from .sweep import load_sweep, plan_sweep, read_results, run_sweep
-from .reference import load_reference, reference_dir, reference_manifest, seed_noise_runs
+from .reference import (RETRAINING_SETS, load_reference, reference_dir, reference_manifest,
+                        retraining_reference_dir, seed_noise_runs)
 
 # --- notebooks ---
 from .notebook import glue, scientific
@@ -82,7 +83,8 @@ __all__ = [
     "DATASETS", "DatasetInfo", "DatasetNotFoundError", "DatasetCorruptError", "dataset_info",
     "load_dataset", "Budget", "BUDGETS", "budget_names", "current_budget", "TrainResult", "train",
     "load_sweep", "plan_sweep", "run_sweep", "read_results",
-    "load_reference", "reference_dir", "reference_manifest", "seed_noise_runs",
+    "load_reference", "reference_dir", "reference_manifest", "retraining_reference_dir",
+    "RETRAINING_SETS", "seed_noise_runs",
     "SpeedResult", "time_models", "fit_runtime", "RuntimeFit", "glue", "scientific",
     "explore", "slider", "dropdown", "toggle", "ExplorerError",
     "QuantizedWidths", "quantize_widths", "make_compatible",

@@ -28,8 +28,8 @@ from typing import Any, Iterable, Optional, Union
 from . import validation as check
 from .design_spaces import design_space, design_space_names
 
-__all__ = ["REFERENCE_ENV", "reference_budgets", "reference_dir", "load_reference", "reference_manifest",
-           "seed_noise_runs"]
+__all__ = ["REFERENCE_ENV", "RETRAINING_SETS", "reference_budgets", "reference_dir", "load_reference",
+           "reference_manifest", "retraining_reference_dir", "seed_noise_runs"]
 
 #: Environment variable naming a directory or an http(s) URL that holds ``<budget>/<space>.jsonl``.
 REFERENCE_ENV = "REGNET_LAB_REFERENCE"
@@ -108,17 +108,46 @@ def reference_dir(budget: str = "cpu", spaces: Optional[Iterable[str]] = None,
         from .experiments import experiment as lookup
 
         wanted = list(lookup(experiment).spaces)
+    return _find(sub, [f"{s}.jsonl" for s in wanted])
+
+
+def _find(sub: str, files: list[str]) -> Path:
+    """The first folder ``<root>/<sub>`` holding every one of ``files`` (roots in the order of
+    the module docstring), else a download of them (and the manifest) from the URL in
+    :data:`REFERENCE_ENV`."""
     for root in _candidates():
         folder = root / sub
-        if folder.is_dir() and all((folder / f"{s}.jsonl").is_file() for s in wanted):
+        if folder.is_dir() and all((folder / f).is_file() for f in files):
             return folder
     env = os.environ.get(REFERENCE_ENV, "")
     if env.startswith(("http://", "https://")):
-        return _download(env, sub, [f"{s}.jsonl" for s in wanted] + ["manifest.json"])
+        return _download(env, sub, files + ["manifest.json"])
     raise FileNotFoundError(
-        f"no reference results for {sub!r} ({', '.join(wanted)}): run from a clone of the "
-        f"book's repository (they are in data/sweeps/{sub}), or set {REFERENCE_ENV} to a folder "
-        "or URL that holds <budget>/<space>.jsonl and <budget>/<experiment>/<space>.jsonl")
+        f"no reference results for {sub!r} ({', '.join(files) or 'manifest.json'}): run from a "
+        f"clone of the book's repository (they are in data/sweeps/{sub}), or set {REFERENCE_ENV} "
+        "to a folder or URL that holds <budget>/<space>.jsonl and <budget>/<experiment>/<space>.jsonl")
+
+
+#: The committed retraining sets (:mod:`regnet_lab.retraining`): fixed networks trained over
+#: seeds, in ``data/sweeps/<budget>/<name>/`` as ``networks.json`` and ``runs.jsonl``.
+RETRAINING_SETS: tuple[str, ...] = ("section-5",)
+
+
+def retraining_reference_dir(name: str = "section-5", budget: str = "cpu") -> Path:
+    """The folder of a committed retraining set, found like every reference result (the
+    checkout, the working directory's parents, or downloaded from :data:`REFERENCE_ENV`).
+
+    ``section-5`` holds the networks of the paper's Section 5 comparison at our scale (chapter
+    16): read them with :func:`~regnet_lab.retraining.read_networks` (``networks.json``) and
+    :func:`~regnet_lab.retraining.load_retrain` (``runs.jsonl``).
+
+    Raises:
+        ValueError: for an unknown budget or set name (the message lists the valid ones).
+        FileNotFoundError: when the files are nowhere to be found, with what to do about it.
+    """
+    _check_budget(budget)
+    name = check.choice(name, "name", RETRAINING_SETS, what="retraining set")
+    return _find(f"{budget}/{name}", ["networks.json", "runs.jsonl"])
 
 
 def load_reference(spaces: Union[str, Iterable[str], None] = None, budget: str = "cpu",

@@ -101,3 +101,40 @@ def test_downloads_from_a_url_into_the_cache(tmp_path, monkeypatch):
             rl.load_reference("AnyNetX_A")
     finally:
         server.shutdown()
+
+
+def test_retraining_set_found_and_downloaded(tmp_path, monkeypatch):
+    """Chapter 16 reads the Section 5 runs through retraining_reference_dir, also on Colab
+    (REGNET_LAB_REFERENCE is a URL there and no checkout exists)."""
+    local = rl.retraining_reference_dir("section-5")
+    assert local == CPU / "section-5"
+    served = tmp_path / "served"
+    shutil.copytree(local, served / "cpu" / "section-5")
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **k):
+            super().__init__(*a, directory=str(served), **k)
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv(reference.REFERENCE_ENV, f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setattr(reference, "_candidates", lambda: [])
+        monkeypatch.setattr(reference, "_CACHE", tmp_path / "cache")
+        folder = rl.retraining_reference_dir("section-5")
+        assert folder == tmp_path / "cache" / "cpu" / "section-5"
+        runs = rl.load_retrain(folder / "runs.jsonl")
+        assert len(runs) == len(rl.load_retrain(local / "runs.jsonl")) > 0
+        assert {n.name for n in rl.read_networks(folder / "networks.json")} == set(runs["name"])
+        assert (folder / "manifest.json").is_file()
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("bad", [dict(name="section-6"), dict(name=5), dict(budget="tpu")])
+def test_retraining_set_bad_arguments(bad):
+    with pytest.raises(ValueError, match="section-5|cpu"):
+        rl.retraining_reference_dir(**bad)
