@@ -24,7 +24,7 @@ this book's method; the paper reads its EDFs by eye.
 
 >>> import regnet_lab as rl
 >>> [c.id for c in rl.paper_claims()]
-['A~B', 'B~C', 'C>D', 'D>E', 'E>6param', '6param>refined', 'A>E', 'w_equal>D', 'w_decreasing>D', 'd_equal>E', 'd_decreasing>E', '6param>wm2', '6param>w0=wa', 'A>E@band-6-18MF', 'E>6param@band-6-18MF']
+['A~B', 'B~C', 'C>D', 'D>E', 'E>6param', '6param>refined', 'A>E', 'w_equal>D', 'w_decreasing>D', 'd_equal>E', 'd_decreasing>E', '6param>wm2', '6param>w0=wa', 'A>E@band-6-18MF', 'E>6param@band-6-18MF', 'A>E@block-R', 'E>6param@block-R', 'A>E@block-V', 'E>6param@block-V']
 >>> rl.check_claim("C>D").verdict in rl.verdict_words("better")   # doctest: +SKIP
 True
 """
@@ -151,6 +151,26 @@ _CLAIMS = (
                'at higher flops, RegNetX (the six-parameter space) is better than AnyNetX_E: '
                '"in all cases the ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
                "AnyNetX_E", "RegNetX_6param", "better", "14_generalization", "band-6-18MF"),
+    PaperClaim("A>E@block-R", "Fig. 10 / Sec. 3.4",
+               'with R blocks (residual basic), AnyNetX_E is better than AnyNetX_A: "in all '
+               'cases the ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
+               "AnyNetX_A_block_R", "AnyNetX_E_block_R", "better", "14_generalization", "block-R"),
+    PaperClaim("E>6param@block-R", "Fig. 10 / Sec. 3.4",
+               'with R blocks (residual basic), RegNetX (the six-parameter space) is better than '
+               'AnyNetX_E: "in all cases the ordering is consistent, RegNetX > AnyNetX_E > '
+               'AnyNetX_A"',
+               "AnyNetX_E_block_R", "RegNetX_6param_block_R", "better", "14_generalization",
+               "block-R"),
+    PaperClaim("A>E@block-V", "Fig. 10 / Sec. 3.4",
+               'with V blocks (vanilla), AnyNetX_E is better than AnyNetX_A: "in all cases the '
+               'ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
+               "AnyNetX_A_block_V", "AnyNetX_E_block_V", "better", "14_generalization", "block-V"),
+    PaperClaim("E>6param@block-V", "Fig. 10 / Sec. 3.4",
+               'with V blocks (vanilla), RegNetX (the six-parameter space) is better than '
+               'AnyNetX_E: "in all cases the ordering is consistent, RegNetX > AnyNetX_E > '
+               'AnyNetX_A"',
+               "AnyNetX_E_block_V", "RegNetX_6param_block_V", "better", "14_generalization",
+               "block-V"),
 )
 
 
@@ -163,7 +183,8 @@ def paper_claims() -> list[PaperClaim]:
     the populations of the experiment ``variants``: Fig. 7's ``w_equal>D``, ``w_decreasing>D``
     (chapter 7), ``d_equal>E``, ``d_decreasing>E`` (chapter 8) and Fig. 9's ``6param>wm2``,
     ``6param>w0=wa`` (chapter 13); Section 3.4's ordering (Fig. 10) in another setting, named
-    ``<claim>@<experiment>``: ``A>E@band-6-18MF`` and ``E>6param@band-6-18MF`` (chapter 14).
+    ``<claim>@<experiment>``: ``A>E@band-6-18MF``, ``E>6param@band-6-18MF``, and the same two
+    with R blocks (``@block-R``) and V blocks (``@block-V``) (chapter 14).
     """
     return list(_CLAIMS)
 
@@ -379,16 +400,18 @@ _ITEMS = (
               "flops, more epochs, 5 stages and other block types (V, R, VR, X); \"in all cases "
               "the ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A\"",
               "Sec. 3.4", ("14_generalization", "02_design_spaces", "09_regnet"),
-              "the three spaces in a flops band three times higher (experiment band-6-18MF, "
-              "50 models per space planned); the base setting's ordering is claims A>E (row "
-              "Sec. 3.2 below) and E>6param (row Fig. 9)",
-              claims=("A>E@band-6-18MF", "E>6param@band-6-18MF"),
-              no_verdict="more epochs, 5 stages, R and V blocks: not re-done yet; their "
-                         "populations are defined (experiments epochs-10, stages-5, block-R and "
-                         "block-V of regnet_lab.experiments, 50 models per space) and not yet "
-                         "trained; VR blocks: not planned yet (the paper names VR without "
-                         "defining it in the text available to this project, so the library's "
-                         "VR block is an assumption, see regnet_lab.configs)"),
+              "the three spaces in a flops band three times higher (experiment band-6-18MF), "
+              "with R blocks and with V blocks in the reference band (experiments block-R, "
+              "block-V), 50 models per space planned; the base setting's ordering is claims "
+              "A>E (row Sec. 3.2 below) and E>6param (row Fig. 9)",
+              claims=("A>E@band-6-18MF", "E>6param@band-6-18MF", "A>E@block-R",
+                      "E>6param@block-R", "A>E@block-V", "E>6param@block-V"),
+              no_verdict="more epochs and 5 stages: not re-done yet; their populations are "
+                         "defined (experiments epochs-10 and stages-5 of regnet_lab.experiments, "
+                         "50 models per space) and are being trained; VR blocks: not planned yet "
+                         "(the paper names VR without defining it in the text available to this "
+                         "project, so the library's VR block is an assumption, see "
+                         "regnet_lab.configs)"),
     PaperItem("Fig. 11",
               "trends of good RegNetX models across flop regimes (100 models per space, 25 "
               "epochs, lr 0.1): best depth about 20 blocks, b = 1 best, wm about 2.5; g, wa and "
@@ -438,8 +461,10 @@ _ITEMS = (
               no_verdict="as populations: not re-done yet; the spaces are defined "
                          "(RegNetX_6param_inverted, RegNetX_6param_depthwise, RegNetY_6param; "
                          "experiment 'alternate-designs', 50 models each, not trained); other "
-                         "input resolutions need a resolution option in the data pipeline, "
-                         "not built"),
+                         "input resolutions: experiments 'resolution-20' and 'resolution-36' "
+                         "(RegNetX_6param on Fashion-MNIST resized to 20 and 36 px, the 2-6 MF "
+                         "band counted at that side; sides are this book's choice), defined "
+                         "and not trained"),
     PaperItem("Fig. 15",
               "with Fig. 16: the top RegNetX and RegNetY models of each flop regime (best of 25 "
               "random settings, retrained 5 times for 100 epochs) with their errors",

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--executor", choices=["local", "slurm", "submitit-local"], default="local")
     s.add_argument("--flops", type=float, nargs=2, metavar=("LOW", "HIGH"), default=None,
                    help="flops band in multiply-adds (default: the budget's band)")
+    s.add_argument("--resolution", type=int, default=None, metavar="PIXELS",
+                   help="train, sample and count at this input side, 8-224 (images resized; "
+                        "Fig. 14's resolution test; default: the dataset's own, 28 or 32)")
     s.add_argument("--partition", default=None, help="SLURM partition (with --executor slurm)")
     s.add_argument("--wait", action="store_true",
                    help="if another run is writing --out, wait for it instead of exiting")
@@ -81,7 +84,7 @@ def _sweep(args: argparse.Namespace) -> int:
         raise ValueError("--partition needs --executor slurm")
     budget = current_budget(args.budget)
     plan = plan_sweep(args.space, args.n, budget=budget.name, dataset=args.dataset, seed=args.seed,
-                      flops=args.flops)
+                      flops=args.flops, resolution=args.resolution)
     workers = args.workers if args.workers is not None else budget.workers
     threads = args.threads if args.threads is not None else budget.threads_per_worker
     check.positive_int(workers, "--workers", MAX_WORKERS, "processes on one machine")
@@ -102,7 +105,8 @@ def _sweep(args: argparse.Namespace) -> int:
         try:
             after = len(_read(out, repair=False, quiet=True).records) if out.is_file() else 0
             if after > before or completed:
-                record_run(out, command, start, before, after, workers, threads, completed)
+                record_run(out, command, start, before, after, workers, threads, completed,
+                           resolution=plan.resolution)
         except (ValueError, OSError) as e:
             print(f"{PROG} sweep: warning: the run was not added to manifest.json ({e})",
                   file=sys.stderr)

@@ -35,6 +35,10 @@ Decoded tensors are cached in the process, so a second ``load_dataset`` call cos
 ``stat`` calls. The returned tensors are shared with the cache: clone them before changing them
 in place.
 
+For Fig. 14's resolution test (Section 4 of the paper), :func:`resize_images` gives the same
+images at another side (bilinear, antialiased when shrinking), still as ``uint8``; the trainer
+uses it for ``train(..., resolution=R)``.
+
 Example:
     >>> import regnet_lab as rl
     >>> images, labels = rl.load_dataset("fashion-mnist", "test")   # doctest: +SKIP
@@ -61,6 +65,7 @@ from typing import Optional, Union
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from . import validation as check
 
@@ -76,6 +81,8 @@ __all__ = [
     "canonical_dataset_name",
     "SYSTEM_FASHION_MNIST_DIR",
     "DATA_ENV_VAR",
+    "resize_images",
+    "RESOLUTION_RANGE",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -344,6 +351,56 @@ def locate_dataset(name: str, split: str = "train",
         if files is not None:
             return files
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Another input side (Fig. 14's resolution test)
+
+#: Smallest and largest input side in pixels that :func:`resize_images` and ``train(...,
+#: resolution=R)`` accept (8 px, where the four stride-2 stages after a stride-1 stem still
+#: leave 1x1 maps; 224 px, the paper's ImageNet side).
+RESOLUTION_RANGE = (8, 224)
+
+
+def _check_resolution(resolution: object, name: str = "resolution") -> int:
+    """``resolution`` as an int in :data:`RESOLUTION_RANGE` (TypeError/ValueError naming it)."""
+    lo, hi = RESOLUTION_RANGE
+    return check.integer(resolution, name, lo, hi, "the input side in pixels")
+
+
+def resize_images(images: torch.Tensor, resolution: int) -> torch.Tensor:
+    """The ``uint8`` images ``N x C x H x W`` resized to ``resolution x resolution``, as ``uint8``.
+
+    Bilinear interpolation (``torch.nn.functional.interpolate``), antialiased when the images
+    shrink, rounded back to whole pixel values; done in chunks, so memory stays small. This is
+    how this library trains at another input side for the resolution test of Fig. 14 (Section 4
+    of the paper, where inputs other than 224 px were worse); images already of that side are
+    returned as they are.
+
+    Raises:
+        TypeError: ``images`` is not a ``uint8`` tensor, or ``resolution`` not an integer.
+        ValueError: ``images`` not 4-D, or ``resolution`` outside :data:`RESOLUTION_RANGE`.
+
+    >>> x = torch.zeros(2, 1, 28, 28, dtype=torch.uint8)
+    >>> resize_images(x, 20).shape, resize_images(x, 36).dtype
+    (torch.Size([2, 1, 20, 20]), torch.uint8)
+    """
+    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8:
+        raise check.ParameterTypeError(
+            f"images must be a uint8 torch tensor N x C x H x W, got "
+            f"{getattr(images, 'dtype', type(images).__name__)}")
+    if images.dim() != 4:
+        raise ValueError(f"images must be N x C x H x W, got shape {tuple(images.shape)}")
+    side = _check_resolution(resolution)
+    if tuple(images.shape[2:]) == (side, side):
+        return images
+    shrink = side < max(images.shape[2:])
+    out = torch.empty((*images.shape[:2], side, side), dtype=torch.uint8, device=images.device)
+    for start in range(0, images.shape[0], 4096):
+        chunk = F.interpolate(images[start:start + 4096].float(), size=(side, side),
+                              mode="bilinear", align_corners=False, antialias=shrink)
+        out[start:start + 4096] = chunk.round_().clamp_(0, 255).to(torch.uint8)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,12 +12,19 @@ exactly that for one design space:
 
 Running the same command again continues where it stopped: models already in the file are kept and
 never trained twice, a half-written last line (power loss, ``SIGKILL``) is reported, removed and
-redone. A resume is the same experiment or nothing: the space, seed, budget, recipe, data set and
-flops band of the file (its header, and every record) must be those of the command, and every
-model already in the file must be the one the command samples at its index; otherwise the run is
-refused, naming the field that differs. One run at a time writes a results file (a file lock held
-for the whole run). Work runs in local worker processes (``executor="local"``) or as SLURM jobs
-through ``submitit`` (``executor="slurm"``); the parent process is the only one that writes.
+redone. A resume is the same experiment or nothing: the space, seed, budget, recipe, data set,
+input resolution and flops band of the file (its header, and every record) must be those of the
+command, and every model already in the file must be the one the command samples at its index;
+otherwise the run is refused, naming the field that differs. One run at a time writes a results
+file (a file lock held for the whole run). Work runs in local worker processes
+(``executor="local"``) or as SLURM jobs through ``submitit`` (``executor="slurm"``); the parent
+process is the only one that writes.
+
+A sweep may train at another input side than the data set's own (``resolution``, for the
+resolution test of Fig. 14, Section 4): the images are resized, and the flops band, the sampler
+and every recorded complexity are counted at that side. Every record and header of this version
+says its ``resolution``; those written before it existed are read as the data set's own side
+(28 px for Fashion-MNIST), so they are never resumed by a sweep at another side.
 
 A model that fails or diverges is a result (``status`` ``"failed"`` or ``"diverged"``). A GPU
 failure is different: the model is recorded as failed with ``device_error=True`` and the sweep
@@ -82,6 +89,9 @@ class SweepPlan:
         budget: budget name (``ci``, ``cpu``, ``gpu``), fixing the training recipe.
         dataset: ``fashion-mnist`` or ``cifar-10``; also selects the design-space regime.
         flops: the complexity band models are sampled in (multiply-adds), or ``None``.
+        resolution: the input side in pixels that models are trained, sampled and counted at
+            (Fig. 14's resolution test, Section 4); ``None`` becomes the data set's own side
+            (28 for Fashion-MNIST, 32 for CIFAR-10).
     """
 
     space: str
@@ -90,6 +100,11 @@ class SweepPlan:
     budget: str
     dataset: str
     flops: Optional[tuple[int, int]]
+    resolution: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        if self.resolution is None:
+            object.__setattr__(self, "resolution", _native_resolution(self.dataset))
 
     def model_id(self, index: int) -> str:
         """The stable id of model ``index`` of this sweep."""
@@ -101,18 +116,38 @@ class SweepPlan:
 
     def key(self) -> dict[str, Any]:
         """The fields every record of a results file must agree on to be resumed by this plan."""
-        return {"space": self.space, "seed": self.seed, "budget": self.budget, "dataset": self.dataset}
+        return {"space": self.space, "seed": self.seed, "budget": self.budget, "dataset": self.dataset,
+                "resolution": self.resolution}
+
+    def regime(self):
+        """The design-space :class:`~regnet_lab.design_spaces.Regime` of the data set at this
+        plan's input side: the sampler's bounds and stem, with flops counted at ``resolution``."""
+        from .design_spaces import regime
+
+        reg = regime(self.dataset)
+        return reg if reg.resolution == self.resolution else dataclasses.replace(
+            reg, resolution=self.resolution)
+
+
+def _native_resolution(dataset: str) -> int:
+    """The side of ``dataset``'s own images (torch-free: the design-space regime's)."""
+    from .design_spaces import regime
+
+    return regime(dataset).resolution
 
 
 def plan_sweep(space: str, n: int, budget: str = "cpu", dataset: str = "fashion-mnist", seed: int = 0,
-               flops: Optional[Sequence[int]] = None) -> SweepPlan:
+               flops: Optional[Sequence[int]] = None,
+               resolution: Optional[int] = None) -> SweepPlan:
     """Check a sweep's parameters and fix its plan (ValueError/TypeError for anything invalid).
 
     ``flops=None`` takes the budget's band (``Budget.flops_range``) or, if it has none, the
-    regime's default band. ``n`` is at most :data:`MAX_MODELS`.
+    regime's default band. ``n`` is at most :data:`MAX_MODELS`. ``resolution`` (8 to 224 px;
+    ``None``: the data set's own) is the input side for Fig. 14's resolution test (Section 4):
+    the band is then counted at that side.
     """
     from .budget import budget_names, current_budget
-    from .data import canonical_dataset_name
+    from .data import _check_resolution, canonical_dataset_name
     from .design_spaces import design_space
 
     if not isinstance(space, str):
@@ -127,6 +162,8 @@ def plan_sweep(space: str, n: int, budget: str = "cpu", dataset: str = "fashion-
                         f"{type(budget).__name__} {budget!r}")
     bud = current_budget(budget)
     dataset = canonical_dataset_name(dataset)
+    if resolution is not None:
+        resolution = _check_resolution(resolution)
     if flops is not None:
         lo, hi = check.number_sequence(flops, "flops (low, high)", minimum=0, length=2)
         if lo > hi or hi > 10**15:
@@ -140,7 +177,7 @@ def plan_sweep(space: str, n: int, budget: str = "cpu", dataset: str = "fashion-
 
             band = regime(dataset).flops_band
         band = None if band is None else (int(band[0]), int(band[1]))
-    return SweepPlan(space_obj.name, n, seed, bud.name, dataset, band)
+    return SweepPlan(space_obj.name, n, seed, bud.name, dataset, band, resolution)
 
 
 def _space_names() -> list[str]:
@@ -154,7 +191,7 @@ def _descriptions(plan: SweepPlan) -> list:
 
     space = design_space(plan.space)
     flops = plan.flops if plan.flops is not None else "default"
-    return space.sample(plan.n, seed=plan.seed, flops=flops, regime=plan.dataset)
+    return space.sample(plan.n, seed=plan.seed, flops=flops, regime=plan.regime())
 
 
 # --------------------------------------------------------------------------- typed task and record
@@ -165,7 +202,7 @@ class SweepTask:
 
     ``budget_settings`` is the budget's ``to_dict()``; ``description`` the model's ``to_dict()``;
     ``flops`` the band it was sampled in; ``threads`` the torch threads to use (``None``: torch's
-    default).
+    default); ``resolution`` the input side to train and count at (``None``: the data set's own).
     """
 
     id: str
@@ -180,6 +217,7 @@ class SweepTask:
     threads: Optional[int] = None
     flops: Optional[tuple[int, int]] = None
     format: int = SWEEP_FORMAT
+    resolution: Optional[int] = None
 
     def to_json(self) -> dict[str, Any]:
         """A dict of plain JSON types."""
@@ -213,7 +251,9 @@ class SweepRecord:
     """One trained model of a sweep, as one line of the results file.
 
     Format 1 records (files from before the header) lack ``flops_band`` and ``threads``; they read
-    as ``None``. Keys this version does not know are kept in ``extra`` and written back.
+    as ``None``. Records written before ``resolution`` existed lack it too (``None``): they were
+    trained at the data set's own side (:attr:`input_resolution`). Keys this version does not
+    know are kept in ``extra`` and written back.
     """
 
     id: str
@@ -245,7 +285,20 @@ class SweepRecord:
     host: Optional[str] = None
     versions: Optional[dict] = None
     finished_at: Optional[str] = None
+    resolution: Optional[int] = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def input_resolution(self) -> Optional[int]:
+        """The input side the model was trained and counted at (``resolution``, or the data
+        set's own side for records written before that field existed; ``None`` for a data set
+        this version does not know)."""
+        if self.resolution is not None:
+            return self.resolution
+        try:
+            return _native_resolution(self.dataset)
+        except ValueError:
+            return None
 
     def to_json(self) -> dict[str, Any]:
         """The record as written to the file: fields that are ``None`` (unset) are left out."""
@@ -283,6 +336,9 @@ class SweepRecord:
                 raise ValueError(f"the record's {key!r} must be a number or null, got {d[key]!r}")
         if d["index"] < 0:
             raise ValueError(f"the record's 'index' must be >= 0, got {d['index']}")
+        side = d.get("resolution")
+        if side is not None and (isinstance(side, bool) or not isinstance(side, int) or side < 1):
+            raise ValueError(f"the record's 'resolution' must be a positive integer, got {side!r}")
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         kwargs = {k: v for k, v in d.items() if k in known}
         kwargs.setdefault("format", 1)
@@ -291,8 +347,9 @@ class SweepRecord:
 
 def _header(plan: SweepPlan, recipe: dict[str, Any]) -> dict[str, Any]:
     return {_HEADER_KEY: SWEEP_FORMAT, "space": plan.space, "seed": plan.seed, "budget": plan.budget,
-            "dataset": plan.dataset, "flops": None if plan.flops is None else list(plan.flops),
-            "recipe": recipe, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            "dataset": plan.dataset, "resolution": plan.resolution,
+            "flops": None if plan.flops is None else list(plan.flops), "recipe": recipe,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
 
 # --------------------------------------------------------------------------- the results file
@@ -499,12 +556,13 @@ def train_one(task: Union[SweepTask, dict[str, Any]]) -> dict[str, Any]:
     if task.threads:
         torch.set_num_threads(int(task.threads))
     desc = config_from_dict(task.description)
-    info = dataset_info(task.dataset)
-    cx = complexity(desc, resolution=info.resolution)
+    native = dataset_info(task.dataset).resolution
+    side = task.resolution if task.resolution is not None else native
+    cx = complexity(desc, resolution=side)
     record: dict[str, Any] = {
         "format": SWEEP_FORMAT, "id": task.id, "index": task.index, "space": task.space,
         "seed": task.seed, "train_seed": task.train_seed, "dataset": task.dataset,
-        "budget": task.budget, "budget_settings": task.budget_settings,
+        "resolution": side, "budget": task.budget, "budget_settings": task.budget_settings,
         "flops_band": None if task.flops is None else list(task.flops), "threads": task.threads,
         "description": task.description,
         "complexity": {"flops": cx.flops, "params": cx.params, "acts": cx.acts},
@@ -514,7 +572,9 @@ def train_one(task: Union[SweepTask, dict[str, Any]]) -> dict[str, Any]:
     start = time.time()
     try:
         budget = Budget(**task.budget_settings)
-        result = train(desc, dataset=task.dataset, budget=budget, seed=task.train_seed)
+        # resized images only for another side (Fig. 14); at the data set's own, the plain call
+        resized = {} if side == native else {"resolution": side}
+        result = train(desc, dataset=task.dataset, budget=budget, seed=task.train_seed, **resized)
         record.update({
             "status": result.status, "error": result.error, "best_error": result.best_error,
             "curves": result.curves, "train_settings": result.settings,
@@ -597,6 +657,8 @@ def _check_resume(plan: SweepPlan, out: Path, contents: _Contents, recipe: dict[
     band = None if plan.flops is None else list(plan.flops)
     h = contents.header
     if h is not None:
+        # a header from before the resolution field: the data set's own side
+        h = {"resolution": _native_resolution(plan.dataset), **h}
         for key, value in (*plan.key().items(), ("flops", band)):
             if h.get(key) != value:
                 raise _refuse(out, key, h.get(key), value, "its header")
@@ -609,8 +671,9 @@ def _check_resume(plan: SweepPlan, out: Path, contents: _Contents, recipe: dict[
     for r in contents.records:
         where = f"record {r.id}"
         for key, value in plan.key().items():
-            if getattr(r, key) != value:
-                raise _refuse(out, key, getattr(r, key), value, where)
+            theirs = r.input_resolution if key == "resolution" else getattr(r, key)
+            if theirs != value:
+                raise _refuse(out, key, theirs, value, where)
         theirs = _recipe(r.budget_settings)
         if theirs != recipe:
             diff = sorted(k for k in set(theirs) | set(recipe) if theirs.get(k) != recipe.get(k))
@@ -836,7 +899,7 @@ def _train_missing(plan: SweepPlan, out: Path, contents: _Contents, descriptions
     tasks = [SweepTask(id=plan.model_id(i), index=i, space=plan.space, seed=plan.seed,
                        train_seed=plan.train_seed(i), dataset=plan.dataset, budget=plan.budget,
                        budget_settings=budget_settings, description=d.to_dict(), threads=threads,
-                       flops=plan.flops)
+                       flops=plan.flops, resolution=plan.resolution)
              for i, d in enumerate(descriptions) if plan.model_id(i) not in done_ids]
     records = [r.to_json() for r in contents.records if r.index < plan.n]
     if not tasks:
@@ -894,7 +957,8 @@ def _manifest_problem(manifest: Any) -> Optional[str]:
 
 
 def record_run(out: PathLike, command: str, started: float, models_before: int, models_after: int,
-               workers: int, threads: Optional[int], completed: bool) -> Path:
+               workers: int, threads: Optional[int], completed: bool,
+               resolution: Optional[int] = None) -> Path:
     """Add one run of a sweep to ``manifest.json`` beside its results file and return its path.
 
     The manifest says how the results were made: the exact command, every run's start, end,
@@ -903,7 +967,8 @@ def record_run(out: PathLike, command: str, started: float, models_before: int, 
     that had nothing left to do (every planned model already finished) changes nothing: the
     manifest keeps the command that made the results. A manifest that is not valid JSON or not
     of the manifest's shape is kept aside (``manifest.json.damaged-<time>``) and a fresh one
-    started, so the run's record is never lost.
+    started, so the run's record is never lost. ``resolution`` (a sweep's input side, Fig. 14's
+    resolution test) is written into the file's entry when given.
     """
     from filelock import FileLock
 
@@ -943,6 +1008,8 @@ def record_run(out: PathLike, command: str, started: float, models_before: int, 
                 manifest = {}
         entry = manifest.setdefault(out.name, {"command": command, "runs": []})
         entry["command"] = command
+        if resolution is not None:
+            entry["resolution"] = resolution
         entry.setdefault("runs", []).append(run)
         entry["total_wall_seconds"] = round(sum(r.get("wall_seconds", 0) for r in entry["runs"]
                                                 if isinstance(r, dict)), 1)
@@ -975,9 +1042,11 @@ def _paths(paths: Any) -> list[Path]:
 def load_sweep(paths: Union[PathLike, Iterable[PathLike]]):
     """Results of one or more sweep files as the analysis DataFrame (one row per model).
 
-    Columns: ``id, space, seed, dataset, budget, status, error, best_error, seconds, flops,
-    params, acts``, per-stage ``d1.., w1.., b1.., g1..``, ``num_stages``, the RegNet parameters
-    ``d, w0, wa, wm, b, g`` where present, and ``description`` (the config object itself).
+    Columns: ``id, space, seed, dataset, resolution, budget, status, error, best_error, seconds,
+    flops, params, acts`` (``resolution`` is the input side, see
+    :attr:`SweepRecord.input_resolution`), per-stage ``d1.., w1.., b1.., g1..``, ``num_stages``,
+    the RegNet parameters ``d, w0, wa, wm, b, g`` where present, and ``description`` (the config
+    object itself).
 
     Raises:
         ValueError: a missing file, a file that is not a sweep's results, or no records at all.
@@ -999,7 +1068,8 @@ def load_sweep(paths: Union[PathLike, Iterable[PathLike]]):
                 raise ValueError(f"{path}: record {r.id}: its description is not a network "
                                  f"description ({e})") from None
             row: dict[str, Any] = {"id": r.id, "space": r.space, "seed": r.seed,
-                                   "dataset": r.dataset, "budget": r.budget, "status": r.status,
+                                   "dataset": r.dataset, "resolution": r.input_resolution,
+                                   "budget": r.budget, "status": r.status,
                                    "error": r.error, "best_error": r.best_error,
                                    "seconds": r.seconds}
             row.update(r.complexity)

@@ -1,6 +1,9 @@
 """Write the network list of the Section 5 comparison at our scale (for `regnet_lab retrain`).
 
     .venv/bin/python tools/section5_networks.py [OUT]   (default: data/sweeps/cpu/section-5/networks.json)
+    .venv/bin/python tools/section5_networks.py --experiment band-6-18MF [OUT]
+        (a second flop regime: the same choices from the 6-18 MF populations;
+         default OUT data/sweeps/cpu/section-5-6-18MF/networks.json)
 
 Section 5 of the paper takes, per flop regime, the best of 25 random RegNet settings and
 retrains it 5 times, and compares it with ResNe(X)t at matched flops and at matched activations
@@ -29,15 +32,28 @@ SCALED_DEPTHS = (1, 1, 2, 1)
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "data/sweeps/cpu/section-5/networks.json")
-    ref = rl.load_reference("RegNetX_refined").head(25)
+    experiment = None
+    if argv[:1] == ["--experiment"]:
+        if len(argv) < 2:
+            print("section5_networks.py: --experiment needs a name, e.g. --experiment band-6-18MF",
+                  file=sys.stderr)
+            return 2
+        experiment, argv = argv[1], argv[2:]
+        if "RegNetX_refined" not in rl.experiment(experiment).spaces:
+            print(f"section5_networks.py: experiment {experiment!r} has no RegNetX_refined "
+                  "population to take the best of 25 from", file=sys.stderr)
+            return 2
+    folder = "section-5" if experiment is None else f"section-5-{experiment.removeprefix('band-')}"
+    out = Path(argv[0] if argv else f"data/sweeps/cpu/{folder}/networks.json")
+    ref = rl.load_reference("RegNetX_refined", experiment=experiment).head(25)
     best = ref.loc[ref["error"].idxmin()]
     regnetx = rl.as_anynet(best["description"])
     regnety = rl.as_anynet(regnetx, se_ratio=0.25)
     cx_x = rl.complexity(regnetx, resolution=28)
     cx_y = rl.complexity(regnety, resolution=28)
     nets = [rl.Network("RegNetX-best25", description=best["description"].to_dict(),
-                       note=f"best of the first 25 reference RegNetX_refined models ({best['id']}, "
+                       note=f"best of the first 25 reference RegNetX_refined models"
+                            f"{'' if experiment is None else f' of experiment {experiment}'} ({best['id']}, "
                             f"error {best['error']:.2f}% in the reference sweep)"),
             rl.Network("RegNetY-best25+SE", description=regnety.to_dict(),
                        note="RegNetX-best25 with SE blocks (ratio 0.25): an assumption, the paper "
@@ -60,8 +76,9 @@ def main(argv: list[str]) -> int:
         if key not in seen:
             seen.add(key)
             unique.append(n)
+    source = "" if experiment is None else f" of experiment {experiment}"
     rl.write_networks(unique, out, made_by="tools/section5_networks.py (regnet_lab "
-                      f"{rl.__version__}) from the committed cpu reference results")
+                      f"{rl.__version__}) from the committed cpu reference results{source}")
     for n in unique:
         model, cx = n.build("fashion-mnist")
         print(f"{n.name}: {cx.flops / 1e6:.2f} MF, {cx.params / 1e6:.3f} M params, "
