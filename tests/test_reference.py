@@ -76,62 +76,54 @@ def test_missing_results_say_what_to_do(tmp_path, monkeypatch):
         rl.load_reference("RegNetX_refined")
 
 
-def test_downloads_from_a_url_into_the_cache(tmp_path, monkeypatch):
-    served = tmp_path / "served"
-    (served / "cpu").mkdir(parents=True)
-    shutil.copy(CPU / "RegNetX_refined.jsonl", served / "cpu" / "RegNetX_refined.jsonl")
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """A folder served over HTTP as REGNET_LAB_REFERENCE (as on Colab), with no local results
+    and an empty cache; yields the folder to fill."""
+    folder = tmp_path / "served"
+    folder.mkdir()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *a, **k):
-            super().__init__(*a, directory=str(served), **k)
+            super().__init__(*a, directory=str(folder), **k)
 
         def log_message(self, *a):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setenv(reference.REFERENCE_ENV, f"http://127.0.0.1:{server.server_port}")
-        monkeypatch.setattr(reference, "_candidates", lambda: [])
-        monkeypatch.setattr(reference, "_CACHE", tmp_path / "cache")
-        frame = rl.load_reference("RegNetX_refined")
-        assert len(frame) == len(rl.read_results(CPU / "RegNetX_refined.jsonl"))
-        assert (tmp_path / "cache" / "cpu" / "RegNetX_refined.jsonl").is_file()
-        with pytest.raises(FileNotFoundError, match="could not fetch"):
-            rl.load_reference("AnyNetX_A")
-    finally:
-        server.shutdown()
+    monkeypatch.setenv(reference.REFERENCE_ENV, f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setattr(reference, "_candidates", lambda: [])
+    monkeypatch.setattr(reference, "_CACHE", tmp_path / "cache")
+    yield folder
+    server.shutdown()
 
 
-def test_retraining_set_found_and_downloaded(tmp_path, monkeypatch):
+def test_downloads_from_a_url_into_the_cache(served, tmp_path):
+    (served / "cpu").mkdir()
+    shutil.copy(CPU / "RegNetX_refined.jsonl", served / "cpu" / "RegNetX_refined.jsonl")
+    frame = rl.load_reference("RegNetX_refined")
+    assert len(frame) == len(rl.read_results(CPU / "RegNetX_refined.jsonl"))
+    assert (tmp_path / "cache" / "cpu" / "RegNetX_refined.jsonl").is_file()
+    with pytest.raises(FileNotFoundError, match="could not fetch"):
+        rl.load_reference("AnyNetX_A")
+
+
+def test_retraining_set_found_and_downloaded(served, tmp_path):
     """Chapter 16 reads the Section 5 runs through retraining_reference_dir, also on Colab
     (REGNET_LAB_REFERENCE is a URL there and no checkout exists)."""
-    local = rl.retraining_reference_dir("section-5")
-    assert local == CPU / "section-5"
-    served = tmp_path / "served"
+    local = CPU / "section-5"
     shutil.copytree(local, served / "cpu" / "section-5")
+    folder = rl.retraining_reference_dir("section-5")
+    assert folder == tmp_path / "cache" / "cpu" / "section-5"
+    runs = rl.load_retrain(folder / "runs.jsonl")
+    assert len(runs) == len(rl.load_retrain(local / "runs.jsonl")) > 0
+    assert {n.name for n in rl.read_networks(folder / "networks.json")} == set(runs["name"])
+    assert (folder / "manifest.json").is_file()
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *a, **k):
-            super().__init__(*a, directory=str(served), **k)
 
-        def log_message(self, *a):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setenv(reference.REFERENCE_ENV, f"http://127.0.0.1:{server.server_port}")
-        monkeypatch.setattr(reference, "_candidates", lambda: [])
-        monkeypatch.setattr(reference, "_CACHE", tmp_path / "cache")
-        folder = rl.retraining_reference_dir("section-5")
-        assert folder == tmp_path / "cache" / "cpu" / "section-5"
-        runs = rl.load_retrain(folder / "runs.jsonl")
-        assert len(runs) == len(rl.load_retrain(local / "runs.jsonl")) > 0
-        assert {n.name for n in rl.read_networks(folder / "networks.json")} == set(runs["name"])
-        assert (folder / "manifest.json").is_file()
-    finally:
-        server.shutdown()
+def test_retraining_set_found_in_the_checkout():
+    assert rl.retraining_reference_dir("section-5") == CPU / "section-5"
 
 
 @pytest.mark.parametrize("bad", [dict(name="section-6"), dict(name=5), dict(budget="tpu")])
