@@ -18,7 +18,8 @@ CPU = ROOT / "data" / "sweeps" / "cpu"
 MAP_PAGE = ROOT / "book" / "paper_map.md"
 IDS = ["A~B", "B~C", "C>D", "D>E", "E>6param", "6param>refined", "A>E", "w_equal>D",
        "w_decreasing>D", "d_equal>E", "d_decreasing>E", "6param>wm2", "6param>w0=wa",
-       "A>E@band-6-18MF", "E>6param@band-6-18MF", "A>E@block-R", "E>6param@block-R",
+       "A>E@band-6-18MF", "E>6param@band-6-18MF", "A>E@epochs-10", "E>6param@epochs-10",
+       "A>E@block-R", "E>6param@block-R",
        "A>E@block-V", "E>6param@block-V"]
 
 
