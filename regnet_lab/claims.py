@@ -88,6 +88,20 @@ class PaperClaim:
         return f"{self.space_b} better than {self.space_a}"
 
 
+def _ordering_claims(experiment: str, setting: str,
+                     suffix: str = "") -> tuple[PaperClaim, PaperClaim]:
+    """Fig. 10's two halves of the ordering, ``A>E@<experiment>`` and ``E>6param@<experiment>``,
+    on the experiment's versions of the three spaces (``AnyNetX_A<suffix>``, ...)."""
+    quote = '"in all cases the ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"'
+    a, e, r = (f"{s}{suffix}" for s in ("AnyNetX_A", "AnyNetX_E", "RegNetX_6param"))
+    return (PaperClaim(f"A>E@{experiment}", "Fig. 10 / Sec. 3.4",
+                       f"{setting}, AnyNetX_E is better than AnyNetX_A: {quote}",
+                       a, e, "better", "14_generalization", experiment),
+            PaperClaim(f"E>6param@{experiment}", "Fig. 10 / Sec. 3.4",
+                       f"{setting}, RegNetX (the six-parameter space) is better than AnyNetX_E: "
+                       f"{quote}", e, r, "better", "14_generalization", experiment))
+
+
 _CLAIMS = (
     PaperClaim("A~B", "Fig. 5 / Sec. 3.2",
                'one bottleneck ratio b shared by all stages (AnyNetX_A to AnyNetX_B) leaves the '
@@ -143,44 +157,10 @@ _CLAIMS = (
                "imposed either, to keep the models diverse)",
                "RegNetX_6param", "RegNetX_6param_w0_eq_wa", "better", "13_regnet_under_test",
                "variants"),
-    PaperClaim("A>E@band-6-18MF", "Fig. 10 / Sec. 3.4",
-               'at higher flops, AnyNetX_E is better than AnyNetX_A: "in all cases the ordering '
-               'is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
-               "AnyNetX_A", "AnyNetX_E", "better", "14_generalization", "band-6-18MF"),
-    PaperClaim("E>6param@band-6-18MF", "Fig. 10 / Sec. 3.4",
-               'at higher flops, RegNetX (the six-parameter space) is better than AnyNetX_E: '
-               '"in all cases the ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
-               "AnyNetX_E", "RegNetX_6param", "better", "14_generalization", "band-6-18MF"),
-    PaperClaim("A>E@epochs-10", "Fig. 10 / Sec. 3.4",
-               'with longer training (10 epochs instead of 4), AnyNetX_E is better than '
-               'AnyNetX_A: "in all cases the ordering is consistent, RegNetX > AnyNetX_E > '
-               'AnyNetX_A"',
-               "AnyNetX_A", "AnyNetX_E", "better", "14_generalization", "epochs-10"),
-    PaperClaim("E>6param@epochs-10", "Fig. 10 / Sec. 3.4",
-               'with longer training (10 epochs instead of 4), RegNetX (the six-parameter space) '
-               'is better than AnyNetX_E: "in all cases the ordering is consistent, RegNetX > '
-               'AnyNetX_E > AnyNetX_A"',
-               "AnyNetX_E", "RegNetX_6param", "better", "14_generalization", "epochs-10"),
-    PaperClaim("A>E@block-R", "Fig. 10 / Sec. 3.4",
-               'with R blocks (residual basic), AnyNetX_E is better than AnyNetX_A: "in all '
-               'cases the ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
-               "AnyNetX_A_block_R", "AnyNetX_E_block_R", "better", "14_generalization", "block-R"),
-    PaperClaim("E>6param@block-R", "Fig. 10 / Sec. 3.4",
-               'with R blocks (residual basic), RegNetX (the six-parameter space) is better than '
-               'AnyNetX_E: "in all cases the ordering is consistent, RegNetX > AnyNetX_E > '
-               'AnyNetX_A"',
-               "AnyNetX_E_block_R", "RegNetX_6param_block_R", "better", "14_generalization",
-               "block-R"),
-    PaperClaim("A>E@block-V", "Fig. 10 / Sec. 3.4",
-               'with V blocks (vanilla), AnyNetX_E is better than AnyNetX_A: "in all cases the '
-               'ordering is consistent, RegNetX > AnyNetX_E > AnyNetX_A"',
-               "AnyNetX_A_block_V", "AnyNetX_E_block_V", "better", "14_generalization", "block-V"),
-    PaperClaim("E>6param@block-V", "Fig. 10 / Sec. 3.4",
-               'with V blocks (vanilla), RegNetX (the six-parameter space) is better than '
-               'AnyNetX_E: "in all cases the ordering is consistent, RegNetX > AnyNetX_E > '
-               'AnyNetX_A"',
-               "AnyNetX_E_block_V", "RegNetX_6param_block_V", "better", "14_generalization",
-               "block-V"),
+    *_ordering_claims("band-6-18MF", "at higher flops"),
+    *_ordering_claims("epochs-10", "with longer training (10 epochs instead of 4)"),
+    *_ordering_claims("block-R", "with R blocks (residual basic)", "_block_R"),
+    *_ordering_claims("block-V", "with V blocks (vanilla)", "_block_V"),
 )
 
 
