@@ -21,7 +21,8 @@ from .design_spaces import (REGIMES, DesignSpace, Regime, SampleReport, design_s
 from .analysis import (Comparison, GoodRange, WidthFit, bootstrap_good_range, compare_populations, edf,
                        fit_quantized_linear, good_range_frame, population_quarter, results_frame)
 from .analysis import EQUIVALENCE_MARGIN, format_pvalue, verdict_words
-from .analysis import GoodRangeCheck, check_good_range, random_search_curve
+from .analysis import (GoodRangeCheck, TREND_WORDS, check_good_range, random_search_curve,
+                       trend_across_regimes)
 from .claims import ClaimResult, PaperClaim, check_claim, paper_claims
 from .experiments import Experiment, experiment, experiment_names, experiments
 from .baselines import RESNET50_DEPTHS, RESNET_FAMILIES, match_complexity, resnet_style
@@ -101,7 +102,8 @@ __all__ = [
     "regime", "regime_names", "find_regnet_parameters",
     "edf", "bootstrap_good_range", "GoodRange", "compare_populations", "Comparison",
     "fit_quantized_linear", "WidthFit", "results_frame", "good_range_frame", "population_quarter",
-    "GoodRangeCheck", "check_good_range", "random_search_curve",
+    "GoodRangeCheck", "check_good_range", "random_search_curve", "trend_across_regimes",
+    "TREND_WORDS",
     "EQUIVALENCE_MARGIN", "verdict_words", "format_pvalue",
     "paper_claims", "check_claim", "PaperClaim", "ClaimResult",
     "experiments", "experiment", "experiment_names", "Experiment",

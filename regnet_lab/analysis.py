@@ -40,6 +40,8 @@ __all__ = [
     "good_range_frame",
     "GoodRangeCheck",
     "check_good_range",
+    "TREND_WORDS",
+    "trend_across_regimes",
     "Comparison",
     "compare_populations",
     "EQUIVALENCE_MARGIN",
@@ -317,6 +319,70 @@ def check_good_range(values: Sequence[float], lo: float, hi: float, named_lo: fl
 
 
 # ================================================================================== comparing
+
+
+#: The words of :func:`trend_across_regimes`, strongest first.
+TREND_WORDS = ("shown", "suggested (medians rise, intervals overlap)",
+               "opposite (falls with flops)", "not shown")
+
+
+def trend_across_regimes(ranges: Sequence[Any]) -> str:
+    """Whether a parameter's good range grows with flops, read across flop regimes.
+
+    Section 4 of the paper (Fig. 11) reads trends of the good RegNetX models across flop
+    regimes: g, wa and w0 "increase with flops". The book reads one parameter's good ranges in
+    several bands, ordered from the lowest band to the highest (rows of
+    :func:`good_range_frame` or :class:`GoodRange` objects; anything with ``lo``, ``median`` and
+    ``hi`` as keys or attributes), by this rule (one of :data:`TREND_WORDS`):
+
+    * ``"shown"``: the medians rise from every band to the next, and the lowest band's interval
+      ends below the start of the highest band's (``lo`` to ``hi`` do not overlap);
+    * ``"suggested (medians rise, intervals overlap)"``: the medians rise, the intervals overlap;
+    * ``"opposite (falls with flops)"``: the medians fall from every band to the next and the
+      two end bands' intervals do not overlap;
+    * ``"not shown"``: anything else (medians that go up and down, or fall with overlap).
+
+    The paper reads its figures by eye; this rule is the book's.
+
+    >>> trend_across_regimes([{"lo": 8, "median": 16, "hi": 24}, {"lo": 32, "median": 48, "hi": 64}])
+    'shown'
+    >>> trend_across_regimes([{"lo": 8, "median": 16, "hi": 40}, {"lo": 32, "median": 48, "hi": 64}])
+    'suggested (medians rise, intervals overlap)'
+
+    Raises:
+        ValueError: fewer than two bands, a band whose ``lo``, ``median`` or ``hi`` is missing
+            or not a finite number, or ``lo <= median <= hi`` broken.
+    """
+    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__"):
+        raise check.ParameterTypeError("ranges must be a sequence of good ranges (lowest flops "
+                                       f"band first), got {type(ranges).__name__}")
+    if len(ranges) < 2:
+        raise ValueError(f"ranges needs at least two flop bands to show a trend, got {len(ranges)}")
+    rows = []
+    for i, r in enumerate(ranges):
+        row = {}
+        for key in ("lo", "median", "hi"):
+            try:  # a row of good_range_frame or a dict; else a GoodRange's attribute
+                x = r[key]
+            except (KeyError, TypeError, IndexError):
+                x = getattr(r, key, None)
+            if x is None:
+                raise ValueError(f"ranges[{i}] has no {key!r}: give rows of good_range_frame or "
+                                 "GoodRange objects")
+            if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x):
+                raise ValueError(f"ranges[{i}][{key!r}] must be a finite number, got {x!r}")
+            row[key] = float(x)
+        if not row["lo"] <= row["median"] <= row["hi"]:
+            raise ValueError(f"ranges[{i}] must have lo <= median <= hi, got {row}")
+        rows.append(row)
+    med = [r["median"] for r in rows]
+    rising = all(b > a for a, b in zip(med, med[1:]))
+    falling = all(b < a for a, b in zip(med, med[1:]))
+    if rising:
+        return TREND_WORDS[0] if rows[0]["hi"] < rows[-1]["lo"] else TREND_WORDS[1]
+    if falling and rows[0]["lo"] > rows[-1]["hi"]:
+        return TREND_WORDS[2]
+    return TREND_WORDS[3]
 
 
 #: The equivalence margin of the "no difference" claims, in points of top-1 error. Two

@@ -390,3 +390,56 @@ def test_population_quarter_rejects_bad_input(kwargs):
 
     with pytest.raises(ValueError):
         rl.population_quarter(pd.DataFrame({"error": [1.0, 2.0]}), **kwargs)
+
+
+# ------------------------------------------------------------------ trends across regimes
+
+
+def _band(lo, med, hi):
+    return {"lo": lo, "median": med, "hi": hi}
+
+
+@pytest.mark.parametrize("bands, word", [
+    ([_band(8, 16, 24), _band(20, 30, 40), _band(32, 48, 64)], "shown"),
+    ([_band(8, 16, 40), _band(20, 30, 40), _band(32, 48, 64)],
+     "suggested (medians rise, intervals overlap)"),
+    ([_band(32, 48, 64), _band(8, 16, 24)], "opposite (falls with flops)"),
+    ([_band(8, 16, 40), _band(6, 12, 30)], "not shown"),          # falls, intervals overlap
+    ([_band(8, 16, 24), _band(4, 8, 12), _band(32, 48, 64)], "not shown"),  # down then up
+    ([_band(8, 16, 24), _band(8, 16, 24)], "not shown"),          # flat
+])
+def test_trend_across_regimes_words(bands, word):
+    assert rl.trend_across_regimes(bands) == word
+    assert word in rl.TREND_WORDS
+
+
+def test_trend_across_regimes_takes_good_range_rows_and_objects():
+    rng = np.random.default_rng(0)
+    values = rng.uniform(1, 10, 200)
+    errors = values + rng.normal(0, 0.5, 200)       # small values are best
+    import pandas as pd
+
+    frame = pd.DataFrame({"v": values, "error": errors})
+    row = rl.good_range_frame(frame, ["v"], reps=300).loc["v"]   # a pandas row (has .median())
+    obj = rl.bootstrap_good_range(values, errors, reps=300)
+    assert rl.trend_across_regimes([row, row]) == "not shown"
+    assert rl.trend_across_regimes([obj, obj]) == "not shown"
+    higher = {"lo": obj.hi + 1, "median": obj.hi + 2, "hi": obj.hi + 3}
+    assert rl.trend_across_regimes([row, higher]) == "shown"
+
+
+@pytest.mark.parametrize("bad, match", [
+    ([], "at least two"), ([_band(1, 2, 3)], "at least two"),
+    ([{"lo": 1, "median": 2}, _band(1, 2, 3)], r"ranges\[0\] has no 'hi'"),
+    ([_band(3, 2, 4), _band(1, 2, 3)], "lo <= median <= hi"),
+    ([_band(1, float("nan"), 3), _band(1, 2, 3)], "finite number"),
+    ([_band(1, "2", 3), _band(1, 2, 3)], "finite number"),
+])
+def test_trend_across_regimes_rejects_bad_bands(bad, match):
+    with pytest.raises(ValueError, match=match):
+        rl.trend_across_regimes(bad)
+
+
+def test_trend_across_regimes_needs_a_sequence():
+    with pytest.raises(TypeError, match="ranges must be a sequence"):
+        rl.trend_across_regimes("lo median hi")
