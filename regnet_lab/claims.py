@@ -24,7 +24,7 @@ this book's method; the paper reads its EDFs by eye.
 
 >>> import regnet_lab as rl
 >>> [c.id for c in rl.paper_claims()]
-['A~B', 'B~C', 'C>D', 'D>E', 'E>6param', '6param>refined', 'A>E', 'w_equal>D', 'w_decreasing>D', 'd_equal>E', 'd_decreasing>E', '6param>wm2', '6param>w0=wa', 'A>E@band-6-18MF', 'E>6param@band-6-18MF', 'A>E@epochs-10', 'E>6param@epochs-10', 'A>E@block-R', 'E>6param@block-R', 'A>E@block-V', 'E>6param@block-V']
+['A~B', 'B~C', 'C>D', 'D>E', 'E>6param', '6param>refined', 'A>E', 'w_equal>D', 'w_decreasing>D', 'd_equal>E', 'd_decreasing>E', '6param>wm2', '6param>w0=wa', 'A>E@band-6-18MF', 'E>6param@band-6-18MF', 'A>E@epochs-10', 'E>6param@epochs-10', 'A>E@block-R', 'E>6param@block-R', 'A>E@block-V', 'E>6param@block-V', 'A>E@stages-5', 'E>6param@stages-5', '6param>constrained', 'inverted>6param', 'depthwise>6param', '6param>Y', '20px>28px', '36px>28px', '6param~fixed_depth', '3stages>6param@6-18MF']
 >>> rl.check_claim("C>D").verdict in rl.verdict_words("better")   # doctest: +SKIP
 True
 """
@@ -60,6 +60,11 @@ class PaperClaim:
         experiment: where the populations are: ``None`` for the book's reference populations;
             else an experiment of :func:`~regnet_lab.experiments.experiments`, whose populations
             are used for the spaces it trains (the other space comes from the reference set).
+        sides: where ``space_a``'s and ``space_b``'s populations are, each an experiment's name
+            or ``None`` for the reference set, when ``experiment``'s rule cannot say: a space
+            compared with itself in two settings (Fig. 14's input sides), or a base population
+            that was itself trained in an experiment (Appendix B's 3 stages at 6-18 MF against
+            ``band-6-18MF``'s RegNetX_6param).
     """
 
     id: str
@@ -70,10 +75,15 @@ class PaperClaim:
     expect: str
     chapter: str
     experiment: Optional[str] = None
+    sides: Optional[tuple[Optional[str], Optional[str]]] = None
 
     def experiment_of(self, space: str) -> Optional[str]:
         """The experiment that holds ``space``'s population for this claim (None: the reference
         set)."""
+        if self.sides is not None:
+            if self.space_a == self.space_b:
+                raise ValueError(f"claim {self.id!r} compares {space} with itself: use .sources")
+            return self.sides[(self.space_a, self.space_b).index(space)]
         if self.experiment is None:
             return None
         from .experiments import experiment
@@ -81,11 +91,29 @@ class PaperClaim:
         return self.experiment if space in experiment(self.experiment).spaces else None
 
     @property
+    def sources(self) -> tuple[Optional[str], Optional[str]]:
+        """Where ``space_a``'s and ``space_b``'s populations are (experiment names; None: the
+        reference set)."""
+        if self.sides is not None:
+            return self.sides
+        return self.experiment_of(self.space_a), self.experiment_of(self.space_b)
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """The two populations' names: the spaces, each with where it is kept when the claim
+        names its ``sides``."""
+        if self.sides is None:
+            return self.space_a, self.space_b
+        return tuple(f"{s} ({f'experiment {e!r}' if e else 'reference set'})"
+                     for s, e in zip((self.space_a, self.space_b), self.sides))
+
+    @property
     def statement(self) -> str:
         """The claim in a few words, e.g. ``'AnyNetX_D better than AnyNetX_C'``."""
+        a, b = self.labels
         if self.expect == "same":
-            return f"{self.space_a} and {self.space_b} alike"
-        return f"{self.space_b} better than {self.space_a}"
+            return f"{a} and {b} alike"
+        return f"{b} better than {a}"
 
 
 def _ordering_claims(experiment: str, setting: str,
@@ -161,6 +189,43 @@ _CLAIMS = (
     *_ordering_claims("epochs-10", "with longer training (10 epochs instead of 4)"),
     *_ordering_claims("block-R", "with R blocks (residual basic)", "_block_R"),
     *_ordering_claims("block-V", "with V blocks (vanilla)", "_block_V"),
+    *_ordering_claims("stages-5", "with 5-stage networks", "_stages_5"),
+    PaperClaim("6param>constrained", "Fig. 13 / Sec. 4",
+               '"RegNetX constrained" (b = 1, d <= 40, wm >= 2, plus limits on parameters and '
+               "activations) is the best of the RegNetX spaces across flop regimes; here without "
+               "the limits, whose values our notes on the paper do not give",
+               "RegNetX_6param", "RegNetX_constrained_no_limits", "better",
+               "17_alternate_designs", "constrained"),
+    PaperClaim("inverted>6param", "Fig. 14 / Sec. 4",
+               "the inverted bottleneck (1/8 <= b <= 1) degrades the EDF slightly: RegNetX with "
+               "b >= 1 is better", "RegNetX_6param_inverted", "RegNetX_6param", "better",
+               "17_alternate_designs", "alternate-designs"),
+    PaperClaim("depthwise>6param", "Fig. 14 / Sec. 4",
+               "depthwise convolution (g = 1) is worse still than the inverted bottleneck: "
+               "RegNetX with g >= 1 chosen freely is better", "RegNetX_6param_depthwise",
+               "RegNetX_6param", "better", "17_alternate_designs", "alternate-designs"),
+    PaperClaim("6param>Y", "Fig. 14 / Sec. 4",
+               "RegNetY (the X block with Squeeze-and-Excitation) improves the EDF over RegNetX",
+               "RegNetX_6param", "RegNetY_6param", "better", "17_alternate_designs",
+               "alternate-designs"),
+    PaperClaim("20px>28px", "Fig. 14 / Sec. 4",
+               "varying the input resolution hurts, the training resolution (224 px there, 28 px "
+               "here) is best: RegNetX at the native side is better than at a smaller one",
+               "RegNetX_6param", "RegNetX_6param", "better", "17_alternate_designs",
+               "resolution-20", sides=("resolution-20", None)),
+    PaperClaim("36px>28px", "Fig. 14 / Sec. 4",
+               "varying the input resolution hurts, the training resolution (224 px there, 28 px "
+               "here) is best: RegNetX at the native side is better than at a larger one",
+               "RegNetX_6param", "RegNetX_6param", "better", "17_alternate_designs",
+               "resolution-36", sides=("resolution-36", None)),
+    PaperClaim("6param~fixed_depth", "Appendix B",
+               "a single fixed depth (d = 20 there, d = 6 here) does as well as a variable depth",
+               "RegNetX_6param", "RegNetX_6param_fixed_depth", "same", "17_alternate_designs",
+               "appendix-b"),
+    PaperClaim("3stages>6param@6-18MF", "Appendix B",
+               "3-stage networks are poor at high flops: at 6-18 MF, 4-stage RegNetX is better",
+               "RegNetX_6param_stages_3", "RegNetX_6param", "better", "17_alternate_designs",
+               "appendix-b-6-18MF", sides=("appendix-b-6-18MF", "band-6-18MF")),
 )
 
 
@@ -238,8 +303,7 @@ def _populations(claim: PaperClaim, budget: str) -> list[_Population]:
     from .reference import reference_dir
 
     found = []
-    for space in (claim.space_a, claim.space_b):
-        exp = claim.experiment_of(space)
+    for space, exp in zip((claim.space_a, claim.space_b), claim.sources):
         try:
             path = reference_dir(budget, [space], exp) / f"{space}.jsonl"
             st = path.stat()
@@ -296,9 +360,13 @@ def check_claim(claim_id: str, budget: str = "cpu") -> ClaimResult:
     verdict = c.verdict(claim.expect)
     lo, hi = c.mean_diff_ci
     tost = c.tost_pvalue() if claim.expect == "same" else None
-    where = (f"{budget} results of experiment '{claim.experiment}'" if claim.experiment
-             else f"{budget} reference results")
-    sentence = (f"{claim.space_a} against {claim.space_b} ({where}, "
+    a_name, b_name = claim.labels
+    if claim.sides is not None:
+        where = f"{budget} results"
+    else:
+        where = (f"{budget} results of experiment '{claim.experiment}'" if claim.experiment
+                 else f"{budget} reference results")
+    sentence = (f"{a_name} against {b_name} ({where}, "
                 f"n = {c.n_a} vs {c.n_b}): KS p = {format_pvalue(c.ks_pvalue)}, mean error "
                 f"difference {claim.space_a} - {claim.space_b} = {c.mean_diff:.2f} points "
                 f"(95% bootstrap interval {lo:.2f} to {hi:.2f})")
@@ -393,15 +461,14 @@ _ITEMS = (
               "Sec. 3.4", ("14_generalization", "02_design_spaces", "09_regnet"),
               "the three spaces in a flops band three times higher (experiment band-6-18MF), "
               "trained 10 epochs instead of 4 (epochs-10: the same networks as the reference "
-              "populations' first ones, compared pairwise), and with R and with V blocks in "
-              "the reference band (block-R, block-V), 50 models per space planned; the base "
-              "setting's ordering is claims A>E (row Sec. 3.2 below) and E>6param (row Fig. 9)",
+              "populations' first ones, compared pairwise), with 5-stage networks "
+              "(stages-5), and with R and with V blocks in the reference band (block-R, "
+              "block-V), 50 models per space planned; the base setting's ordering is claims "
+              "A>E (row Sec. 3.2 below) and E>6param (row Fig. 9)",
               claims=("A>E@band-6-18MF", "E>6param@band-6-18MF", "A>E@epochs-10",
-                      "E>6param@epochs-10", "A>E@block-R", "E>6param@block-R", "A>E@block-V",
-                      "E>6param@block-V"),
-              no_verdict="5 stages: not re-done yet; its populations are defined (experiment "
-                         "stages-5 of regnet_lab.experiments, 50 models per space) and not "
-                         "trained; VR blocks: not planned yet "
+                      "E>6param@epochs-10", "A>E@stages-5", "E>6param@stages-5",
+                      "A>E@block-R", "E>6param@block-R", "A>E@block-V", "E>6param@block-V"),
+              no_verdict="VR blocks: not planned yet "
                          "(the paper names VR without defining it in the text available to this "
                          "project, so the library's VR block is an assumption, see "
                          "regnet_lab.configs)"),
@@ -436,28 +503,27 @@ _ITEMS = (
     PaperItem("Fig. 13",
               "\"RegNetX constrained\": b = 1, d <= 40, wm >= 2 and limits on parameters and "
               "activations, best across flop regimes",
-              "Sec. 4", ("10_regnet_trends",),
-              "the book's refined space RegNetX_refined (b = 1, wm >= 2, a depth window; no "
-              "parameter or activation limits): close to, not the same as, the paper's; its "
-              "verdict is in the row this book below",
-              no_verdict="the paper's constrained space itself: not re-done yet; the space is "
-                         "defined without the parameter and activation limits, whose values "
-                         "our notes on the paper do not give (RegNetX_constrained_no_limits, "
-                         "experiment 'constrained', 50 models planned, not trained)"),
+              "Sec. 4", ("17_alternate_designs", "10_regnet_trends"),
+              "the constrained space without its parameter and activation limits "
+              "(RegNetX_constrained_no_limits: b = 1, d <= 10 at 28 px, wm >= 2; experiment "
+              "'constrained', 50 models) against RegNetX_6param (ch. 17); the book's refined "
+              "space RegNetX_refined, close to it (ch. 10, row this book below)",
+              claims=("6param>constrained",),
+              no_verdict="the limits on parameters and activations: not applied, their values "
+                         "are not in our notes on the paper"),
     PaperItem("Fig. 14",
               "alternate designs: the inverted bottleneck (1/8 <= b <= 1) slightly worse, "
               "depthwise convolution (g = 1) worse still, resolutions other than 224 worse, "
               "RegNetY (X block + SE) better",
-              "Sec. 4", ("11_model_zoo_and_speed",),
-              "what SE costs in parameters and flops; a live mini-run of a few X/Y pairs",
-              scale="a few pairs trained in the budget of the build",
-              no_verdict="as populations: not re-done yet; the spaces are defined "
-                         "(RegNetX_6param_inverted, RegNetX_6param_depthwise, RegNetY_6param; "
-                         "experiment 'alternate-designs', 50 models each, not trained); other "
-                         "input resolutions: experiments 'resolution-20' and 'resolution-36' "
-                         "(RegNetX_6param on Fashion-MNIST resized to 20 and 36 px, the 2-6 MF "
-                         "band counted at that side; sides are this book's choice), defined "
-                         "and not trained"),
+              "Sec. 4", ("17_alternate_designs", "11_model_zoo_and_speed"),
+              "populations of RegNetX_6param with the inverted bottleneck, with depthwise "
+              "convolution and with SE (RegNetY_6param; experiment 'alternate-designs'), and "
+              "of RegNetX_6param on Fashion-MNIST resized to 20 and 36 px (experiments "
+              "'resolution-20', 'resolution-36'; the 2-6 MF band counted at that side, sides "
+              "of this book's choice), each against the reference RegNetX_6param, 50 models "
+              "each planned (ch. 17); what SE costs in parameters and flops (ch. 11)",
+              claims=("inverted>6param", "depthwise>6param", "6param>Y", "20px>28px",
+                      "36px>28px")),
     PaperItem("Fig. 15",
               "with Fig. 16: the top RegNetX and RegNetY models of each flop regime (best of 25 "
               "random settings, retrained 5 times for 100 epochs) with their errors",
@@ -518,10 +584,16 @@ _ITEMS = (
     PaperItem("Appendix B",
               "more ablations: a fixed depth d = 20 matches variable depth; 3-stage networks are "
               "poor at high flops; Swish against ReLU depends on the regime (which figures or "
-              "tables it holds: " + NOT_STATED + ")", "Appendix B",
-              no_verdict="not re-done yet; the spaces are defined (RegNetX_6param_fixed_depth, "
-                         "RegNetX_6param_stages_3, RegNetX_6param_swish; experiments "
-                         "'appendix-b' and 'appendix-b-6-18MF', 50 models each, not trained)"),
+              "tables it holds: " + NOT_STATED + ")", "Appendix B", ("17_alternate_designs",),
+              "populations of RegNetX_6param with one fixed depth (d = 6 at 28 px, this book's "
+              "choice), with 3 stages and with Swish (experiment 'appendix-b'), and with 3 "
+              "stages at 6-18 MF (experiment 'appendix-b-6-18MF') against band-6-18MF's "
+              "RegNetX_6param, 50 models each planned (ch. 17)",
+              claims=("6param~fixed_depth", "3stages>6param@6-18MF"),
+              no_verdict="3 stages at 2-6 MF and Swish: compared with their numbers in ch. 17, "
+                         "without a verdict (our notes give no direction for them: 3 stages "
+                         "are said to be poor at high flops only, Swish against ReLU to depend "
+                         "on the regime)"),
     PaperItem("Sec. 3.2",
               "no figure: the refinements from AnyNetX_A to AnyNetX_E taken together make the "
               "population better at every step or keep it",

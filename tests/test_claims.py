@@ -20,7 +20,9 @@ IDS = ["A~B", "B~C", "C>D", "D>E", "E>6param", "6param>refined", "A>E", "w_equal
        "w_decreasing>D", "d_equal>E", "d_decreasing>E", "6param>wm2", "6param>w0=wa",
        "A>E@band-6-18MF", "E>6param@band-6-18MF", "A>E@epochs-10", "E>6param@epochs-10",
        "A>E@block-R", "E>6param@block-R",
-       "A>E@block-V", "E>6param@block-V"]
+       "A>E@block-V", "E>6param@block-V", "A>E@stages-5", "E>6param@stages-5",
+       "6param>constrained", "inverted>6param", "depthwise>6param", "6param>Y", "20px>28px",
+       "36px>28px", "6param~fixed_depth", "3stages>6param@6-18MF"]
 
 
 def _path(space: str, experiment: str | None = None) -> Path:
@@ -28,7 +30,8 @@ def _path(space: str, experiment: str | None = None) -> Path:
 
 
 def _have(*spaces: str, claim: rl.PaperClaim | None = None) -> bool:
-    paths = [_path(s, claim.experiment_of(s) if claim else None) for s in spaces]
+    sources = claim.sources if claim else [None] * len(spaces)
+    paths = [_path(s, e) for s, e in zip(spaces, sources)]
     return all(len(p.read_text().splitlines()) >= 2 if p.is_file() else False for p in paths)
 
 
@@ -49,7 +52,7 @@ def test_registry_ids_spaces_and_chapters():
         assert (ROOT / "chapters" / f"{c.chapter}.ipynb").is_file(), c.chapter
         assert f"file: chapters/{c.chapter}\n" in toc
         assert c.where and c.quote
-    assert [c.expect for c in claims].count("same") == 2
+    assert [c.expect for c in claims].count("same") == 3
     assert claims[0].statement == "AnyNetX_A and AnyNetX_B alike"
     assert claims[2].statement == "AnyNetX_D better than AnyNetX_C"
 
@@ -69,8 +72,8 @@ def test_unknown_claim_or_budget_is_a_value_error():
 @pytest.mark.parametrize("claim", _available_claims(), ids=lambda c: c.id)
 def test_check_claim_is_compare_populations_on_the_reference_data(claim):
     result = rl.check_claim(claim.id)
-    a, b = (rl.load_reference(s, experiment=claim.experiment_of(s))["error"].to_numpy()
-            for s in (claim.space_a, claim.space_b))
+    a, b = (rl.load_reference(s, experiment=e)["error"].to_numpy()
+            for s, e in zip((claim.space_a, claim.space_b), claim.sources))
     assert result.comparison == rl.compare_populations(a, b)  # the chapters' data and defaults
     assert result.verdict == result.comparison.verdict(claim.expect)
     assert result.verdict in rl.verdict_words(claim.expect)
