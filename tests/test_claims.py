@@ -224,3 +224,21 @@ def test_each_claims_chapter_states_its_verdict_through_check_claim(claim):
     assert re.search(pattern, code), (
         f"chapters/{claim.chapter}.ipynb must state the verdict of claim {claim.id!r} with "
         f"rl.check_claim({claim.id!r}) (see /work/coord/VERDICTS_API.md)")
+
+
+def test_claims_with_sides_name_where_each_population_is():
+    res = next(c for c in rl.paper_claims() if c.id == "20px>28px")
+    assert res.space_a == res.space_b == "RegNetX_6param"
+    assert res.sources == ("resolution-20", None)
+    assert res.statement == ("RegNetX_6param (reference set) better than RegNetX_6param "
+                             "(experiment 'resolution-20')")
+    with pytest.raises(ValueError, match="itself"):
+        res.experiment_of("RegNetX_6param")   # ambiguous: the same space on both sides
+    three = next(c for c in rl.paper_claims() if c.id == "3stages>6param@6-18MF")
+    assert three.sources == ("appendix-b-6-18MF", "band-6-18MF")
+    assert three.experiment_of("RegNetX_6param") == "band-6-18MF"
+    plain = next(c for c in rl.paper_claims() if c.id == "6param>Y")
+    assert plain.sources == (None, "alternate-designs") and plain.labels == (
+        "RegNetX_6param", "RegNetY_6param")
+    for c in rl.paper_claims():   # every named experiment exists
+        assert all(e is None or e in rl.experiment_names() for e in c.sources)
