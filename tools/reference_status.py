@@ -60,7 +60,8 @@ def main(argv: list[str]) -> int:
             continue
         c = r.comparison
         tost = "" if r.tost_pvalue is None else rl.format_pvalue(r.tost_pvalue)
-        print(f"| {claim.space_a} vs {claim.space_b} ({claim.id}) | {claim.where} | {c.n_a} vs {c.n_b} "
+        a, b = claim.labels  # with where each population is, when a claim names its sides
+        print(f"| {a} vs {b} ({claim.id}) | {claim.where} | {c.n_a} vs {c.n_b} "
               f"| {rl.format_pvalue(c.ks_pvalue)} | {c.mean_diff:.2f} [{c.mean_diff_ci[0]:.2f}, "
               f"{c.mean_diff_ci[1]:.2f}] | {c.best_quartile_diff:.2f} [{c.best_quartile_ci[0]:.2f}, "
               f"{c.best_quartile_ci[1]:.2f}] | {tost} | {r.verdict} |")
