@@ -100,8 +100,8 @@ class PaperClaim:
 
     @property
     def labels(self) -> tuple[str, str]:
-        """The two populations' names: the spaces, each with where it is kept when the claim
-        names its ``sides``."""
+        """The two populations' names, ``space_a``'s first; when the claim names its ``sides``,
+        each space with where its population is kept."""
         if self.sides is None:
             return self.space_a, self.space_b
         return tuple(f"{s} ({f'experiment {e!r}' if e else 'reference set'})"
