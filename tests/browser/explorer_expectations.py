@@ -160,6 +160,36 @@ def baseline_runs(v):  # chapter 16: one Section 5 baseline against its RegNet, 
     return out
 
 
+# chapter 17: where each population of a comparison is kept (space, experiment)
+GROUPS_17 = {
+    "Fig. 13": [("RegNetX_6param", None, "RegNetX_6param"),
+                ("RegNetX_constrained_no_limits", "constrained", "constrained, no limits")],
+    "Fig. 14, blocks": [("RegNetX_6param", None, "RegNetX_6param"),
+                        ("RegNetX_6param_inverted", "alternate-designs", "inverted bottleneck"),
+                        ("RegNetX_6param_depthwise", "alternate-designs", "depthwise"),
+                        ("RegNetY_6param", "alternate-designs", "RegNetY (SE)")],
+    "Fig. 14, resolution": [("RegNetX_6param", "resolution-20", "20 px"),
+                            ("RegNetX_6param", None, "RegNetX_6param"),
+                            ("RegNetX_6param", "resolution-36", "36 px")],
+    "App. B, 2-6 MF": [("RegNetX_6param", None, "RegNetX_6param"),
+                       ("RegNetX_6param_fixed_depth", "appendix-b", "fixed depth"),
+                       ("RegNetX_6param_stages_3", "appendix-b", "3 stages"),
+                       ("RegNetX_6param_swish", "appendix-b", "Swish")],
+    "App. B, 6-18 MF": [("RegNetX_6param", "band-6-18MF", "RegNetX_6param, 6-18 MF"),
+                        ("RegNetX_6param_stages_3", "appendix-b-6-18MF", "3 stages, 6-18 MF")],
+}
+
+
+def comparison_group(v):  # chapter 17: one comparison of Figs. 13-14 or Appendix B
+    out = []
+    for space, experiment, label in GROUPS_17[v["comparison"]]:
+        frame = rl.load_reference(space, experiment=experiment)
+        depth = np.median([sum(c.depths) for c in frame["description"]])
+        out.append(f"{label}: {len(frame)} models, mean error {frame['error'].mean():.2f}%, "
+                   f"median depth {depth:.0f}")
+    return out
+
+
 EXPECTED = {
     ("01_resnet_to_xy_blocks", "explore"): block_costs,
     ("02_design_spaces", "show_subsample"): subsample,
@@ -177,4 +207,5 @@ EXPECTED = {
     ("14_generalization", "show_band"): band_ordering,
     ("15_regimes_and_runtime", "show_band_range"): band_range,
     ("16_regnet_vs_standard_networks", "show_baseline"): baseline_runs,
+    ("17_alternate_designs", "show_group"): comparison_group,
 }
