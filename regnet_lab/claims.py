@@ -526,7 +526,7 @@ _ITEMS = (
               "of RegNetX_6param on Fashion-MNIST resized to 20 and 36 px (experiments "
               "'resolution-20', 'resolution-36'; the 2-6 MF band counted at that side, sides "
               "of this book's choice), each against the reference RegNetX_6param, 50 models "
-              "each planned (ch. 17); what SE costs in parameters and flops (ch. 11)",
+              "each (ch. 17); what SE costs in parameters and flops (ch. 11)",
               claims=("inverted>6param", "depthwise>6param", "6param>Y", "20px>28px",
                       "36px>28px")),
     PaperItem("Fig. 15",
@@ -593,7 +593,7 @@ _ITEMS = (
               "populations of RegNetX_6param with one fixed depth (d = 6 at 28 px, this book's "
               "choice), with 3 stages and with Swish (experiment 'appendix-b'), and with 3 "
               "stages at 6-18 MF (experiment 'appendix-b-6-18MF') against band-6-18MF's "
-              "RegNetX_6param, 50 models each planned (ch. 17)",
+              "RegNetX_6param, 50 models each (ch. 17)",
               claims=("6param~fixed_depth", "3stages>6param@6-18MF"),
               no_verdict="3 stages at 2-6 MF and Swish: compared with their numbers in ch. 17, "
                          "without a verdict (our notes give no direction for them: 3 stages "
