@@ -127,15 +127,18 @@ def best_of_k(v):  # chapter 13: the expected best error of k random reference m
     return out
 
 
+def population_line(space, experiment, label):
+    """What chapters 14 and 17 print for one population: size, mean error, median depth."""
+    frame = rl.load_reference(space, experiment=experiment)
+    depth = np.median([sum(c.depths) for c in frame["description"]])
+    return (f"{label}: {len(frame)} models, mean error {frame['error'].mean():.2f}%, "
+            f"median depth {depth:.0f}")
+
+
 def band_ordering(v):  # chapter 14: the three spaces of Fig. 10 in one flops band
     experiment = None if v["band"] == "2-6 MF (reference)" else "band-6-18MF"
-    out = []
-    for space in ("AnyNetX_A", "AnyNetX_E", "RegNetX_6param"):
-        frame = rl.load_reference(space, experiment=experiment)
-        depth = np.median([sum(c.depths) for c in frame["description"]])
-        out.append(f"{space}: {len(frame)} models, mean error {frame['error'].mean():.2f}%, "
-                   f"median depth {depth:.0f}")
-    return out
+    return [population_line(space, experiment, space)
+            for space in ("AnyNetX_A", "AnyNetX_E", "RegNetX_6param")]
 
 
 BANDS_15 = {"0.7-2 MF": "band-0.7-2MF", "2-6 MF": None, "6-18 MF": "band-6-18MF"}
@@ -181,13 +184,7 @@ GROUPS_17 = {
 
 
 def comparison_group(v):  # chapter 17: one comparison of Figs. 13-14 or Appendix B
-    out = []
-    for space, experiment, label in GROUPS_17[v["comparison"]]:
-        frame = rl.load_reference(space, experiment=experiment)
-        depth = np.median([sum(c.depths) for c in frame["description"]])
-        out.append(f"{label}: {len(frame)} models, mean error {frame['error'].mean():.2f}%, "
-                   f"median depth {depth:.0f}")
-    return out
+    return [population_line(*where) for where in GROUPS_17[v["comparison"]]]
 
 
 EXPECTED = {
